@@ -1,0 +1,17 @@
+// printf-style formatting into std::string, used for every kernel text the
+// model prints (the kernel's own format strings are reproduced verbatim).
+#pragma once
+
+#include <cstdarg>
+#include <cstdint>
+#include <string>
+
+namespace mmsim {
+
+std::string strprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string vstrprintf(const char* fmt, va_list ap);
+
+// The kernel's %pa for a phys_addr_t on x86_64: "0x%016llx".
+std::string pa(std::uint64_t addr);
+
+} // namespace mmsim

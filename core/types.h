@@ -1,0 +1,63 @@
+// Basic vocabulary shared by every part of the model: physical addresses,
+// page frame numbers, the kernel constants of x86_64 and the kernel profile
+// (which LTS kernel the simulation reproduces).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mmsim {
+
+using phys_addr_t = std::uint64_t;
+using pfn_t = std::uint64_t;
+
+constexpr phys_addr_t PHYS_ADDR_MAX = ~phys_addr_t{0};
+constexpr int PAGE_SHIFT = 12;
+constexpr std::uint64_t PAGE_SIZE = 1ull << PAGE_SHIFT;
+constexpr int MAX_PAGE_ORDER = 10;
+constexpr int NR_PAGE_ORDERS = MAX_PAGE_ORDER + 1;
+constexpr std::uint64_t MAX_ORDER_NR_PAGES = 1ull << MAX_PAGE_ORDER;
+constexpr int PAGEBLOCK_ORDER = 9;
+constexpr std::uint64_t PAGEBLOCK_NR_PAGES = 1ull << PAGEBLOCK_ORDER;
+constexpr int SECTION_SIZE_BITS = 27; // 128 MiB sparsemem sections on x86_64
+constexpr std::uint64_t PAGES_PER_SECTION = 1ull << (SECTION_SIZE_BITS - PAGE_SHIFT);
+constexpr int MAX_NUMNODES = 1024; // Debian: CONFIG_NODES_SHIFT=10
+constexpr int NUMA_NO_NODE = -1;
+constexpr std::uint64_t SMP_CACHE_BYTES = 64;
+constexpr std::uint64_t STRUCT_PAGE_SIZE = 64; // sizeof(struct page)
+
+constexpr pfn_t PFN_DOWN(phys_addr_t a) { return a >> PAGE_SHIFT; }
+constexpr pfn_t PFN_UP(phys_addr_t a) { return (a + PAGE_SIZE - 1) >> PAGE_SHIFT; }
+constexpr phys_addr_t PFN_PHYS(pfn_t p) { return p << PAGE_SHIFT; }
+
+// Which LTS kernel the simulation reproduces. Every behavioural difference
+// between the two is asked of this object by name, so that the differences
+// live in one place instead of in forks of the algorithms.
+enum class KernelVersion { V6_1, V6_12 };
+
+struct KernelProfile {
+    KernelVersion version = KernelVersion::V6_12;
+
+    bool is61() const { return version == KernelVersion::V6_1; }
+    std::string name() const { return is61() ? "6.1" : "6.12"; }
+    // The full release the captures were made with.
+    std::string release() const { return is61() ? "6.1.192" : "6.12.117"; }
+
+    // memblock: before 6.3 a merge walks the whole array, since then only
+    // the window touched by the insertion (the result is the same for a
+    // sorted, merged array; kept for the record and for tests).
+    bool memblockMergeWholeArray() const { return is61(); }
+    // memblock_dump: 6.12 prints " on node N" for valid node ids, 6.1 for
+    // every nid except MAX_NUMNODES.
+    bool dumpNodeForNid(int nid) const {
+        return is61() ? nid != MAX_NUMNODES : (nid >= 0 && nid < MAX_NUMNODES);
+    }
+    // The return address memblock_reserve() prints when called from
+    // memblock_alloc_range_nid() in Debian's build of each kernel.
+    std::string allocRangeNidCaller() const {
+        return is61() ? "memblock_alloc_range_nid+0xb0/0x13d"
+                      : "memblock_alloc_range_nid+0xbd/0x180";
+    }
+};
+
+} // namespace mmsim
