@@ -46,9 +46,18 @@ struct MemblockType {
     std::string name; // "memory" or "reserved"
     std::vector<MemblockRegion> regions; // sorted, disjoint; empty vector = empty type
     std::size_t max = INIT_MEMBLOCK_REGIONS; // capacity, doubled on demand
+    // Sum of the region sizes as the kernel keeps it. memblock_trim_memory()
+    // shrinks regions without updating it, so after a trim of unaligned
+    // memory it stays above the sum (the kernel's dump shows this too).
     phys_addr_t total_size = 0;
-    // The kernel's cnt: both profiles keep one zero dummy region when empty.
-    std::size_t cnt() const { return regions.empty() ? 1 : regions.size(); }
+    // The kernel's cnt of an empty type: 6.1 keeps one zero dummy region and
+    // reports 1, 6.12 reports 0. Set by Memblock from its profile.
+    std::size_t empty_cnt = 0;
+    // nid of 6.1's dummy region (0 at boot, MAX_NUMNODES once emptied): the
+    // 6.1 dump prints it.
+    int dummy_nid = 0;
+    // The kernel's cnt.
+    std::size_t cnt() const { return regions.empty() ? empty_cnt : regions.size(); }
 };
 
 // A free range as the iterators yield it: [start, end) on node nid.
@@ -91,6 +100,7 @@ public:
     int physFree(phys_addr_t base, phys_addr_t size, const std::string& caller = {});
     int markHotplug(phys_addr_t base, phys_addr_t size);
     int clearHotplug(phys_addr_t base, phys_addr_t size);
+    // The kernel acts only with kernelcore=mirror; the caller checks that.
     int markMirror(phys_addr_t base, phys_addr_t size);
     int markNomap(phys_addr_t base, phys_addr_t size);
     int clearNomap(phys_addr_t base, phys_addr_t size);
@@ -135,7 +145,8 @@ public:
     phys_addr_t reservedSize() const { return reserved_.total_size; }
     bool isReserved(phys_addr_t addr) const;
     bool overlapsRegion(const MemblockType& type, phys_addr_t base, phys_addr_t size) const;
-    // MIRROR when any memory region is mirrored, else NONE.
+    // choose_memblock_flags(): MIRROR once markMirror() has been called (the
+    // kernel's sticky system_has_some_mirror), else NONE.
     std::uint32_t chooseFlags() const;
 
     // "MEMBLOCK configuration:" and the lines after it, as __memblock_dump_all
@@ -151,6 +162,19 @@ private:
         if (debug_) debug_(line);
     }
     int doubleArray(MemblockType& type, phys_addr_t new_area_start, phys_addr_t new_area_size);
+    // memblock_find_in_range(): any node, mirrored memory first if any.
+    phys_addr_t findInRange(phys_addr_t start, phys_addr_t end, phys_addr_t size,
+                            phys_addr_t align);
+    int setClearFlag(MemblockType& type, phys_addr_t base, phys_addr_t size, bool set,
+                     std::uint32_t flag);
+    // Merge after a change to [start_rgn, end_rgn): the window in 6.12, the
+    // whole array in 6.1.
+    void mergeAfterChange(MemblockType& type, int start_rgn, int end_rgn);
+    bool shouldSkipRegion(const MemblockRegion& m, int nid, std::uint32_t flags) const;
+    // The kernel's free-range iterators (for_each_free_mem_range[_reverse]):
+    // calls fn(start, end, nid) until it returns true.
+    void walkFree(int nid, std::uint32_t flags, bool reverse,
+                  const std::function<bool(phys_addr_t, phys_addr_t, int)>& fn) const;
 
     KernelProfile profile_;
     MemblockType memory_;
@@ -158,6 +182,12 @@ private:
     bool bottom_up_ = false;
     bool movable_node_ = false;
     phys_addr_t current_limit_ = MEMBLOCK_ALLOC_ANYWHERE;
+    bool has_mirror_ = false; // system_has_some_mirror
+    // Where the region arrays live once doubled (0: the static initial ones).
+    phys_addr_t memory_array_ = 0;
+    phys_addr_t reserved_array_ = 0;
+    // memory_.total_size minus the sum of its regions (left by trimMemory).
+    phys_addr_t memory_size_drift_ = 0;
     DebugSink debug_;
 };
 

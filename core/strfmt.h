@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mmsim {
 
@@ -13,5 +14,8 @@ std::string vstrprintf(const char* fmt, va_list ap);
 
 // The kernel's %pa for a phys_addr_t on x86_64: "0x%016llx".
 std::string pa(std::uint64_t addr);
+
+// Split text at '\n' (no empty last element for a trailing newline).
+std::vector<std::string> splitLines(const std::string& text);
 
 } // namespace mmsim

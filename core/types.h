@@ -52,6 +52,17 @@ struct KernelProfile {
     bool dumpNodeForNid(int nid) const {
         return is61() ? nid != MAX_NUMNODES : (nid >= 0 && nid < MAX_NUMNODES);
     }
+    // memblock: an empty region array keeps one zero dummy region and
+    // reports cnt 1 in 6.1; 6.12 reports cnt 0 (and dumps no region).
+    bool memblockEmptyKeepsDummy() const { return is61(); }
+    // memblock: whether a nid given to the free-range walk or to an
+    // allocation picks one node (else: any node). 6.12 asks
+    // numa_valid_node(); 6.1 takes anything but NUMA_NO_NODE, after turning
+    // MAX_NUMNODES into NUMA_NO_NODE with a warning.
+    bool memblockNidSelectsNode(int nid) const {
+        return is61() ? (nid != NUMA_NO_NODE && nid != MAX_NUMNODES)
+                      : (nid >= 0 && nid < MAX_NUMNODES);
+    }
     // The return address memblock_reserve() prints when called from
     // memblock_alloc_range_nid() in Debian's build of each kernel.
     std::string allocRangeNidCaller() const {

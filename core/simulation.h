@@ -1,0 +1,67 @@
+// One simulated machine and the scenario driving it. A Simulation owns all
+// its state (no globals: several may live in one process), executes one
+// operation per step and keeps the kernel log the operations print.
+#pragma once
+
+#include "core/scenario.h"
+#include "core/x86_setup.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mmsim {
+
+// One executable operation: a boot step, an implicit boot phase, or a step.
+struct Op {
+    enum Kind { AutoBoot, BootStep, ImplicitPhase, Step } kind = Step;
+    const mmsim::Step* step = nullptr; // BootStep / Step
+    std::string phase;                 // ImplicitPhase: free_area_init, ...
+};
+
+struct ExpectFailure {
+    std::string where; // file:line:col (pointer)
+    std::string what;
+    std::string expected;
+    std::string actual;
+};
+
+class Simulation {
+public:
+    explicit Simulation(Scenario scenario);
+
+    const Scenario& scenario() const { return scenario_; }
+    BootState& state() { return st_; }
+    const BootState& state() const { return st_; }
+
+    std::size_t totalOps() const { return ops_.size(); }
+    std::size_t executed() const { return next_; }
+    bool done() const { return next_ >= ops_.size(); }
+    // Runs the next operation. Throws InputError (with the step's position)
+    // when the operation is refused; the state is then unchanged.
+    void step();
+    void runAll();
+
+    const std::vector<std::string>& kernelLog() const { return log_; }
+    const std::vector<ExpectFailure>& failedExpects() const { return failures_; }
+    const std::map<std::string, phys_addr_t>& names() const { return names_; }
+
+private:
+    void execBootStep(const mmsim::Step& s);
+    void execStep(const mmsim::Step& s);
+    void ensureBuddy();
+    void doFreeAreaInit();
+    void doZonelists();
+    void doFreeAll();
+    void printk(const std::string& line) { log_.push_back(line); }
+
+    Scenario scenario_;
+    BootState st_;
+    std::vector<Op> ops_;
+    std::size_t next_ = 0;
+    std::vector<std::string> log_;
+    std::vector<ExpectFailure> failures_;
+    std::map<std::string, phys_addr_t> names_;
+};
+
+} // namespace mmsim
