@@ -96,8 +96,7 @@ std::uint64_t E820Table::rangeUpdate(std::uint64_t start, std::uint64_t size,
                                      std::uint32_t old_type, std::uint32_t new_type) {
     if (size > ~0ull - start) size = ~0ull - start;
     const std::uint64_t end = start + size;
-    say(strprintf("e820: update [mem %#010llx-%#010llx] ", (unsigned long long)start,
-                  (unsigned long long)(end - 1)) +
+    say("e820: update [mem " + hex0x(start, 10) + "-" + hex0x(end - 1, 10) + "] " +
         e820TypeName(old_type) + " ==> " + e820TypeName(new_type));
     std::uint64_t updated = 0;
     const std::size_t n = entries_.size();
@@ -133,8 +132,7 @@ std::uint64_t E820Table::rangeRemove(std::uint64_t start, std::uint64_t size,
                                      std::uint32_t old_type, bool check_type) {
     if (size > ~0ull - start) size = ~0ull - start;
     const std::uint64_t end = start + size;
-    std::string line = strprintf("e820: remove [mem %#010llx-%#010llx] ",
-                                 (unsigned long long)start, (unsigned long long)(end - 1));
+    std::string line = "e820: remove [mem " + hex0x(start, 10) + "-" + hex0x(end - 1, 10) + "] ";
     if (check_type) line += e820TypeName(old_type);
     say(line);
     std::uint64_t removed = 0;
@@ -173,10 +171,8 @@ std::uint64_t E820Table::rangeRemove(std::uint64_t start, std::uint64_t size,
 std::vector<std::string> E820Table::printLines(const std::string& who) const {
     std::vector<std::string> lines;
     for (const E820Entry& e : entries_) {
-        lines.push_back(strprintf("%s: [mem %#018llx-%#018llx] ", who.c_str(),
-                                  (unsigned long long)e.addr,
-                                  (unsigned long long)(e.addr + e.size - 1)) +
-                        e820TypeName(e.type));
+        lines.push_back(who + ": [mem " + hex0x(e.addr, 18) + "-" +
+                        hex0x(e.addr + e.size - 1, 18) + "] " + e820TypeName(e.type));
     }
     return lines;
 }

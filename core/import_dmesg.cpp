@@ -5,7 +5,12 @@
 //   "Command line: ..."                 -> machine.cmdline (memmap= etc. included)
 //   "smp: Brought up N nodes, M CPUs"   -> machine.cpus
 //   "ACPI: SRAT: Node N PXM P [mem A-B]" -> machine.numa (CPUs placed from the
-//                                          "SRAT: PXM -> APIC" or SMP bring-up lines)
+//                                          "SRAT: PXM -> APIC" or SMP bring-up lines;
+//                                          memoryless nodes from those and "Initmem
+//                                          setup node N as memoryless"; distances only
+//                                          when the defaults would not reproduce the
+//                                          "Fallback order" lines: the SLIT is never
+//                                          printed, so a table with that order is chosen)
 //   "Linux version X"                   -> machine.kernel.version (6.1 or 6.12 profile)
 //   "Freeing initrd memory: NK"         -> a free_reserved_area step at "RAMDISK:"
 // With memblock=debug the log also prints every memblock call and its caller,
@@ -52,7 +57,9 @@ std::string hexs(u64 v) {
     return buf;
 }
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool startsWith(std::string_view s, std::string_view p) {
+    return s.substr(0, p.size()) == p;
+}
 
 // ---------------------------------------------------------------- log lines
 
@@ -81,12 +88,15 @@ std::vector<std::string> rawLines(const std::string& text) {
 std::size_t skipTimestamp(const std::string& s, std::size_t p) {
     if (p >= s.size() || s[p] != '[') return npos;
     std::size_t q = p + 1;
-    while (q < s.size() && s[q] == ' ') ++q;
+    while (q < s.size() && s[q] == ' ')
+        ++q;
     std::size_t d = q;
-    while (q < s.size() && std::isdigit(static_cast<unsigned char>(s[q]))) ++q;
+    while (q < s.size() && std::isdigit(static_cast<unsigned char>(s[q])))
+        ++q;
     if (q == d || q >= s.size() || s[q] != '.') return npos;
     d = ++q;
-    while (q < s.size() && std::isdigit(static_cast<unsigned char>(s[q]))) ++q;
+    while (q < s.size() && std::isdigit(static_cast<unsigned char>(s[q])))
+        ++q;
     if (q == d || q >= s.size() || s[q] != ']') return npos;
     ++q;
     if (q < s.size() && s[q] == ' ') ++q;
@@ -117,10 +127,8 @@ Log splitLog(const std::string& text) {
         versionAt = p;
         log.hasVersion = true;
         // The timestamp right before it, if any, belongs to the line.
-        for (std::size_t b = raw[i].rfind('[', p); b != npos && b < p;) {
-            if (skipTimestamp(raw[i], b) == p) versionAt = b;
-            break;
-        }
+        std::size_t b = p > 0 ? raw[i].rfind('[', p - 1) : npos;
+        if (b != npos && skipTimestamp(raw[i], b) == p) versionAt = b;
         break;
     }
     for (std::size_t i = start; i < end; ++i) {
@@ -166,7 +174,9 @@ std::string callerOf(const std::string& m) {
     return last;
 }
 
-std::string callerFn(const std::string& caller) { return caller.substr(0, caller.find('+')); }
+std::string callerFn(const std::string& caller) {
+    return caller.substr(0, caller.find('+'));
+}
 
 // ---------------------------------------------------------------- parsing
 
@@ -176,7 +186,7 @@ struct ParseFail {
 };
 
 class Cursor {
-public:
+  public:
     explicit Cursor(std::string_view s, std::size_t pos = 0) : s_(s), pos_(pos) {}
     std::size_t pos() const { return pos_; }
     bool atEnd() const { return pos_ >= s_.size(); }
@@ -189,7 +199,8 @@ public:
         if (!accept(lit)) throw ParseFail{pos_, "expected \"" + std::string(lit) + "\""};
     }
     void spaces() {
-        while (pos_ < s_.size() && s_[pos_] == ' ') ++pos_;
+        while (pos_ < s_.size() && s_[pos_] == ' ')
+            ++pos_;
     }
     u64 hex(const char* what) {
         std::size_t start = pos_;
@@ -203,7 +214,8 @@ public:
         std::size_t start = pos_;
         bool neg = accept("-");
         u64 v = digits(10, what, start, true);
-        if (v > static_cast<u64>(INT_MAX)) throw ParseFail{start, std::string(what) + " out of range"};
+        if (v > static_cast<u64>(INT_MAX))
+            throw ParseFail{start, std::string(what) + " out of range"};
         return neg ? -static_cast<long long>(v) : static_cast<long long>(v);
     }
     std::string rest() {
@@ -212,23 +224,24 @@ public:
         return r;
     }
 
-private:
+  private:
     u64 digits(int base, const char* what, std::size_t start, bool strict) {
         std::size_t p = pos_;
         u64 v = 0;
         for (; p < s_.size(); ++p) {
             char c = s_[p];
             int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                             : 99;
+                    : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
+                    : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
+                                                                : 99;
             if (d >= base) break;
             if (v > (~u64{0} - static_cast<u64>(d)) / static_cast<u64>(base))
                 throw ParseFail{start, std::string(what) + " does not fit in 64 bits"};
             v = v * static_cast<u64>(base) + static_cast<u64>(d);
         }
         if (p == pos_) throw ParseFail{pos_, std::string("expected a number (") + what + ")"};
-        if (strict && p < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[p])) || s_[p] == '_'))
+        if (strict && p < s_.size() &&
+            (std::isalnum(static_cast<unsigned char>(s_[p])) || s_[p] == '_'))
             throw ParseFail{start, std::string("malformed number (") + what + ")"};
         pos_ = p;
         return v;
@@ -253,7 +266,7 @@ std::pair<u64, u64> parseRange(Cursor& c, const char* open) {
 
 // A set of byte ranges [b, e), merged; enough to follow memblock's arrays.
 class RangeSet {
-public:
+  public:
     void add(u64 b, u64 e) {
         if (b >= e) return;
         auto it = m_.upper_bound(b);
@@ -286,7 +299,8 @@ public:
             if (s < b) keep.emplace_back(s, b);
             if (t > e) keep.emplace_back(e, t);
         }
-        for (auto& k : keep) m_[k.first] = k.second;
+        for (auto& k : keep)
+            m_[k.first] = k.second;
     }
     bool overlaps(u64 b, u64 e) const {
         if (b >= e) return false;
@@ -296,7 +310,8 @@ public:
     }
     RangeSet minus(const RangeSet& o) const {
         RangeSet r = *this;
-        for (auto& [b, e] : o.m_) r.remove(b, e);
+        for (auto& [b, e] : o.m_)
+            r.remove(b, e);
         return r;
     }
     const std::map<u64, u64>& pieces() const { return m_; }
@@ -305,11 +320,13 @@ public:
     u64 hi() const { return m_.empty() ? 0 : m_.rbegin()->second; }
     bool operator==(const RangeSet&) const = default;
 
-private:
+  private:
     std::map<u64, u64> m_;
 };
 
-u64 endOf(u64 base, u64 size) { return size > ~u64{0} - base ? ~u64{0} : base + size; }
+u64 endOf(u64 base, u64 size) {
+    return size > ~u64{0} - base ? ~u64{0} : base + size;
+}
 
 // ---------------------------------------------------------------- log facts
 
@@ -325,8 +342,8 @@ struct MergeLine {
     u64 a0, a1, b0, b1, r0, r1; // inclusive ends, as printed
     std::size_t line;
     bool operator==(const MergeLine& o) const {
-        return nid == o.nid && a0 == o.a0 && a1 == o.a1 && b0 == o.b0 && b1 == o.b1 &&
-               r0 == o.r0 && r1 == o.r1;
+        return nid == o.nid && a0 == o.a0 && a1 == o.a1 && b0 == o.b0 && b1 == o.b1 && r0 == o.r0 &&
+               r1 == o.r1;
     }
 };
 
@@ -370,7 +387,8 @@ bool cleanupMeminfo(std::vector<Blk>& mi, const RangeSet& memory, u64 low, u64 h
             for (const Blk& bk : mi)
                 if (bk.nid != bi.nid && start < bk.end && end > bk.start) blocked = true;
             if (blocked) continue;
-            merges.push_back({bi.nid, bi.start, bi.end - 1, bj.start, bj.end - 1, start, end - 1, 0});
+            merges.push_back(
+                {bi.nid, bi.start, bi.end - 1, bj.start, bj.end - 1, start, end - 1, 0});
             bi.start = start;
             bi.end = end;
             mi.erase(mi.begin() + static_cast<long>(j--));
@@ -385,21 +403,29 @@ const std::vector<std::string> kAllocApis = {
 
 // Callers that run between e820__memblock_setup() and the end of
 // init_mem_mapping(), while memblock's current limit is ISA_END_ADDRESS.
-const std::set<std::string> kLowLimitCallers = {
-    "e820__memblock_setup", "reserve_real_mode", "setup_arch", "init_mem_mapping",
-    "memblock_alloc_range_nid", "memblock_double_array", "alloc_low_pages",
-    "e820__memblock_alloc_reserved_mpc_new", "setup_bios_corruption_check",
-    "efi_reserve_boot_services", "mem_encrypt_setup_arch", "trim_snb_memory"};
+const std::set<std::string> kLowLimitCallers = {"e820__memblock_setup",
+                                                "reserve_real_mode",
+                                                "setup_arch",
+                                                "init_mem_mapping",
+                                                "memblock_alloc_range_nid",
+                                                "memblock_double_array",
+                                                "alloc_low_pages",
+                                                "e820__memblock_alloc_reserved_mpc_new",
+                                                "setup_bios_corruption_check",
+                                                "efi_reserve_boot_services",
+                                                "mem_encrypt_setup_arch",
+                                                "trim_snb_memory"};
 
 // ---------------------------------------------------------------- importer
 
 class Importer {
-public:
+  public:
     Importer(const std::string& text, std::string file) : file_(std::move(file)) {
         log_ = splitLog(text);
         L_ = &log_.lines;
         names_.resize(L_->size());
-        for (std::size_t i = 0; i < L_->size(); ++i) names_[i] = callName((*L_)[i].msg);
+        for (std::size_t i = 0; i < L_->size(); ++i)
+            names_[i] = callName((*L_)[i].msg);
     }
 
     ojson run() {
@@ -414,15 +440,16 @@ public:
             sc["boot"] = boot();
         } else {
             sc["boot"] = "auto";
-            if (ramdisk_) sc["machine"]["initrd"] = {{"addr", hexs(ramdisk_->first)},
-                                                     {"size", hexs(ramdisk_->second)}};
+            if (ramdisk_)
+                sc["machine"]["initrd"] = {{"addr", hexs(ramdisk_->first)},
+                                           {"size", hexs(ramdisk_->second)}};
         }
         sc["steps"] = steps();
         sc["description"] = description();
         return sc;
     }
 
-private:
+  private:
     const LogLine& line(std::size_t i) const { return (*L_)[i]; }
     std::size_t size() const { return L_->size(); }
 
@@ -449,7 +476,8 @@ private:
                 parseVersion(i);
             } else if (startsWith(m, "Command line: ") && !cmdline_) {
                 std::string c = m.substr(14);
-                while (!c.empty() && (c.back() == ' ' || c.back() == '\t')) c.pop_back();
+                while (!c.empty() && (c.back() == ' ' || c.back() == '\t'))
+                    c.pop_back();
                 cmdline_ = c;
             }
             if (startsWith(m, "BIOS-e820: ")) {
@@ -468,12 +496,13 @@ private:
                     return 0;
                 });
             }
-            if (std::size_t p = m.find("Allowing "); p != npos && !cpusAllowed_ &&
-                                                     (m.find(" CPUs") != npos)) {
+            if (std::size_t p = m.find("Allowing ");
+                p != npos && !cpusAllowed_ && (m.find(" CPUs") != npos)) {
                 Cursor c(m, p + 9);
                 try {
                     u64 n = c.dec("CPU count");
-                    if (c.accept(" present CPUs") || c.accept(" CPUs")) cpusAllowed_ = static_cast<int>(n);
+                    if (c.accept(" present CPUs") || c.accept(" CPUs"))
+                        cpusAllowed_ = static_cast<int>(n);
                 } catch (const ParseFail&) {
                 }
             }
@@ -504,6 +533,27 @@ private:
             }
             if (startsWith(m, ".... node ") && m.find("CPUs:") != npos) parseBringUp(i);
             if (startsWith(m, "NUMA: Node ") && m.find(" -> [mem ") != npos) parseMerge(i);
+            if (startsWith(m, "Initmem setup node ") && m.ends_with(" as memoryless")) {
+                memorylessNodes_.push_back(static_cast<int>(parse(i, [&] {
+                    Cursor c(m, 19);
+                    return c.dec("node", false);
+                })));
+            }
+            if (startsWith(m, "Fallback order for Node ")) {
+                parse(i, [&] {
+                    Cursor c(m, 24);
+                    int node = static_cast<int>(c.dec("node"));
+                    c.expect(":");
+                    std::vector<int> order;
+                    while (true) {
+                        c.spaces();
+                        if (c.atEnd()) break;
+                        order.push_back(static_cast<int>(c.dec("node")));
+                    }
+                    fallback_[node] = order;
+                    return 0;
+                });
+            }
             if (startsWith(m, "RAMDISK: [mem ") || startsWith(m, "Allocated new RAMDISK: [mem ")) {
                 ramdisk_ = parse(i, [&] {
                     Cursor c(m, m.find("[mem "));
@@ -548,8 +598,8 @@ private:
             minor_ = static_cast<int>(c.dec("minor version", false));
             return 0;
         });
-        if (std::size_t d = m.rfind(" Debian "); d != npos && d + 8 < m.size() &&
-                                                 std::isdigit(static_cast<unsigned char>(m[d + 8]))) {
+        if (std::size_t d = m.rfind(" Debian ");
+            d != npos && d + 8 < m.size() && std::isdigit(static_cast<unsigned char>(m[d + 8]))) {
             std::size_t e = m.find(' ', d + 8);
             debianVersion_ = m.substr(d + 8, e == npos ? npos : e - d - 8);
         }
@@ -564,7 +614,7 @@ private:
             std::size_t at = c.pos();
             std::string t = c.rest();
             ojson type;
-            static const std::set<std::string> named = {"usable", "reserved", "ACPI data",
+            static const std::set<std::string> named = {"usable",   "reserved", "ACPI data",
                                                         "ACPI NVS", "unusable", "soft reserved"};
             if (named.count(t)) {
                 type = t;
@@ -574,7 +624,8 @@ private:
                 try {
                     n = tc.dec("e820 type", false);
                     if (t[0] == 'p') tc.expect(")");
-                    if (!tc.atEnd()) throw ParseFail{tc.pos(), "unexpected text after the e820 type"};
+                    if (!tc.atEnd())
+                        throw ParseFail{tc.pos(), "unexpected text after the e820 type"};
                 } catch (const ParseFail& e) {
                     throw ParseFail{at + e.pos, e.msg};
                 }
@@ -698,18 +749,24 @@ private:
     }
 
     ojson numa() {
+        // Nodes: SRAT memory ranges, plus nodes known only by their CPUs
+        // (6.12 prints no SRAT CPU lines) or as memoryless.
         std::map<int, ojson> ranges;
         for (const SratBlock& b : srat_) {
             if (!ranges.count(b.nid)) ranges[b.nid] = ojson::array();
             ranges[b.nid].push_back({hexs(b.start), hexs(b.end - 1)});
         }
-        for (int n : pxmCpuNodes_)
-            if (!ranges.count(n)) ranges[n] = ojson::array();
         std::vector<int> withMemory;
-        for (const SratBlock& b : srat_)
-            if (std::find(withMemory.begin(), withMemory.end(), b.nid) == withMemory.end())
-                withMemory.push_back(b.nid);
-        std::sort(withMemory.begin(), withMemory.end());
+        for (auto& [id, r] : ranges)
+            withMemory.push_back(id);
+        for (int n : pxmCpuNodes_)
+            ranges.try_emplace(n, ojson::array());
+        for (auto [c, n] : cpuNodeBringUp_)
+            ranges.try_emplace(n, ojson::array());
+        for (int n : memorylessNodes_)
+            ranges.try_emplace(n, ojson::array());
+        for (auto& [n, order] : fallback_)
+            ranges.try_emplace(n, ojson::array());
 
         // CPU -> node: SRAT PXM->APIC lines (CPUs numbered in that order),
         // else the SMP bring-up lines (the boot CPU on the first node), else
@@ -728,13 +785,110 @@ private:
             if (!cpuNode.count(c)) cpuNode[c] = withMemory[rr++ % withMemory.size()];
 
         ojson nodes = ojson::array();
+        std::vector<int> ids;
+        std::set<int> withCpus;
         for (auto& [id, r] : ranges) {
             ojson cpus = ojson::array();
             for (auto [c, n] : cpuNode)
                 if (n == id) cpus.push_back(c);
-            nodes.push_back({{"id", id}, {"ranges", r}, {"cpus", cpus}});
+            if (!cpus.empty()) withCpus.insert(id);
+            ojson node{{"id", id}};
+            if (!r.empty()) node["ranges"] = r;
+            node["cpus"] = cpus;
+            nodes.push_back(node);
+            ids.push_back(id);
         }
-        return {{"nodes", nodes}};
+        ojson out{{"nodes", nodes}};
+        if (auto d = distances(ids, withMemory, withCpus)) out["distance"] = *d;
+        return out;
+    }
+
+    // The node order build_zonelists() prints for every node, given a
+    // distance table (find_next_best_node: distance, +1 for nodes below the
+    // local one, +1 for nodes with CPUs, then the least loaded node).
+    std::map<int, std::vector<int>> zonelistOrders(const std::vector<int>& ids,
+                                                   const std::vector<std::vector<int>>& dist,
+                                                   const std::vector<int>& withMemory,
+                                                   const std::set<int>& withCpus) const {
+        auto at = [&](int id) {
+            return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+        };
+        auto d = [&](int a, int b) { return dist[at(a)][at(b)]; };
+        std::map<int, long> load;
+        std::map<int, std::vector<int>> out;
+        for (int local : ids) {
+            std::set<int> used;
+            std::vector<int> order;
+            int prev = local;
+            bool localHasMemory =
+                std::find(withMemory.begin(), withMemory.end(), local) != withMemory.end();
+            while (true) {
+                int best = -1;
+                if (!used.count(local) && (localHasMemory || is61())) {
+                    best = local; // 6.1 returns a memoryless local node too
+                } else {
+                    long min = LONG_MAX;
+                    for (int n : withMemory) {
+                        if (used.count(n)) continue;
+                        long v = d(local, n) + (n < local) + (withCpus.count(n) ? 1 : 0);
+                        v = v * MAX_NUMNODES + load[n];
+                        if (v < min) min = v, best = n;
+                    }
+                }
+                if (best < 0) break;
+                used.insert(best);
+                if (d(local, best) != d(local, prev)) ++load[best];
+                order.push_back(best);
+                prev = best;
+            }
+            out[local] = order;
+        }
+        return out;
+    }
+
+    // The SLIT is not printed; the "Fallback order" lines show its effect.
+    // Default distances when they reproduce those lines, else a table whose
+    // steps are large enough that the printed order is the only outcome.
+    std::optional<ojson> distances(const std::vector<int>& ids, const std::vector<int>& withMemory,
+                                   const std::set<int>& withCpus) {
+        const std::size_t n = ids.size();
+        if (n < 2 || fallback_.empty()) return std::nullopt;
+        auto matches = [&](const std::vector<std::vector<int>>& dist) {
+            auto got = zonelistOrders(ids, dist, withMemory, withCpus);
+            for (auto& [node, order] : fallback_)
+                if (!got.count(node) || got[node] != order) return false;
+            return true;
+        };
+        std::vector<std::vector<int>> dist(n, std::vector<int>(n, 20));
+        for (std::size_t i = 0; i < n; ++i)
+            dist[i][i] = 10;
+        if (matches(dist)) return std::nullopt;
+        const int step = static_cast<int>(std::min<std::size_t>(10, 245 / (n + 1)));
+        if (step >= 3) {
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t j = 0; j < n; ++j)
+                    if (i != j) dist[i][j] = 10 + step * static_cast<int>(n + 1);
+            for (auto& [node, order] : fallback_) {
+                auto i =
+                    static_cast<std::size_t>(std::find(ids.begin(), ids.end(), node) - ids.begin());
+                if (i >= n) continue;
+                std::size_t skip = (!order.empty() && order.front() == node) ? 0 : 1;
+                for (std::size_t k = 0; k < order.size(); ++k) {
+                    auto j = static_cast<std::size_t>(std::find(ids.begin(), ids.end(), order[k]) -
+                                                      ids.begin());
+                    if (j < n && j != i) dist[i][j] = 10 + step * static_cast<int>(k + skip);
+                }
+            }
+            if (matches(dist)) {
+                distanceNote_ = "inferred";
+                ojson out = ojson::array();
+                for (auto& row : dist)
+                    out.push_back(row);
+                return out;
+            }
+        }
+        distanceNote_ = "unknown";
+        return std::nullopt;
     }
 
     // ------------------------------------------------------------ boot
@@ -776,12 +930,14 @@ private:
         }
         if (nodeDataLine != npos) {
             std::size_t r = nodeDataLine;
-            while (r > 0 && names_[r - 1].empty()) --r;
+            while (r > 0 && names_[r - 1].empty())
+                --r;
             if (r > 0 && names_[r - 1] == "memblock_reserve" &&
                 callerFn(callerOf(line(r - 1).msg)) == "memblock_alloc_range_nid") {
                 nodeDataAllocIdx_ = r - 1;
                 std::size_t a = r - 1;
-                while (a > 0 && names_[a - 1].empty()) --a;
+                while (a > 0 && names_[a - 1].empty())
+                    --a;
                 if (a > 0 && std::find(kAllocApis.begin(), kAllocApis.end(), names_[a - 1]) !=
                                  kAllocApis.end())
                     nodeDataAllocIdx_ = a - 1;
@@ -797,8 +953,8 @@ private:
                 if (line(i).msg == "MEMBLOCK configuration:" && ++dumps == 2) registerIdx_ = i;
             if (registerIdx_ == npos) registerIdx_ = zoneIdx_ != npos ? zoneIdx_ : size();
         }
-        trioIdx_ = (numaStartIdx_ != npos && numaStartIdx_ <= registerIdx_) ? numaStartIdx_
-                                                                             : registerIdx_;
+        trioIdx_ =
+            (numaStartIdx_ != npos && numaStartIdx_ <= registerIdx_) ? numaStartIdx_ : registerIdx_;
         if (limitLowIdx_ != npos) {
             limitRaiseIdx_ = size();
             for (std::size_t k = limitLowIdx_ + 1; k < size(); ++k) {
@@ -822,7 +978,8 @@ private:
             emit(s);
         }
         if (i == limitRaiseIdx_) {
-            ojson s{{"op", "memblock_set_current_limit"}, {"limit", hexs(mem_.hi() & ~(PAGE_SIZE - 1))}};
+            ojson s{{"op", "memblock_set_current_limit"},
+                    {"limit", hexs(mem_.hi() & ~(PAGE_SIZE - 1))}};
             s["note"] = "setup_arch: get_max_mapped() after init_mem_mapping (not printed)";
             emit(s);
         }
@@ -868,13 +1025,15 @@ private:
             emit({{"op", "memblock_free_all"}});
         }
         ojson out = ojson::array();
-        for (auto& s : prefix_) out.push_back(s);
+        for (auto& s : prefix_)
+            out.push_back(s);
         if (cmdline_ && (" " + *cmdline_ + " ").find(" movable_node ") != npos) {
             ojson s{{"op", "memblock_set_bottom_up"}, {"enable", true}};
             s["note"] = "setup_arch: movable_node allocates bottom-up until SRAT is parsed";
             out.push_back(s);
         }
-        for (auto& s : boot_) out.push_back(s);
+        for (auto& s : boot_)
+            out.push_back(s);
         return out;
     }
 
@@ -914,7 +1073,8 @@ private:
         if (name == "memblock_add" || node) {
             ojson s = rangeStep("memblock_add", rc.base, rc.size);
             if (node) {
-                if (rc.nid < -1 || rc.nid > MAX_NUMNODES) fail(i, m.find("nid="), "nid out of range");
+                if (rc.nid < -1 || rc.nid > MAX_NUMNODES)
+                    fail(i, m.find("nid="), "nid out of range");
                 s["nid"] = rc.nid;
                 ojson flags = ojson::array();
                 static const char* names[] = {"HOTPLUG", "MIRROR", "NOMAP", "DRIVER_MANAGED"};
@@ -932,7 +1092,7 @@ private:
             if (fn == "memblock_double_array") {
                 ++skippedDouble_;
             } else if (fn == "memblock_alloc_range_nid") {
-                physAllocTryNid(i, rc.base, rc.size, rc.caller);
+                physAllocTryNid(i, rc.base, rc.size);
             } else {
                 if (fn == "e820__memblock_setup") sawE820Add_ = true;
                 emit(rangeStep("memblock_reserve", rc.base, rc.size, rc.caller));
@@ -952,8 +1112,7 @@ private:
 
     // A reserve printed by memblock_alloc_range_nid with no allocation line
     // before it: memblock_phys_alloc_try_nid (prints nothing), e.g. NODE_DATA.
-    void physAllocTryNid(std::size_t i, u64 base, u64 size, const std::string& caller) {
-        (void)caller;
+    void physAllocTryNid(std::size_t i, u64 base, u64 size) {
         int nid = NUMA_NO_NODE;
         for (std::size_t k = i + 1; k < this->size() && names_[k].empty(); ++k) {
             const std::string& m = line(k).msg;
@@ -1101,12 +1260,14 @@ private:
                     Cursor c(m);
                     c.expect(" " + t + "[");
                     std::size_t at = c.pos();
-                    if (c.hex("region index") != r) throw ParseFail{at, "region index out of sequence"};
+                    if (c.hex("region index") != r)
+                        throw ParseFail{at, "region index out of sequence"};
                     c.expect("]\t");
                     auto rg = parseRange(c, "[");
                     c.expect(", ");
                     std::size_t szAt = c.pos();
-                    if (c.hex("region size") != rg.second) throw ParseFail{szAt, "region size does not match its range"};
+                    if (c.hex("region size") != rg.second)
+                        throw ParseFail{szAt, "region size does not match its range"};
                     c.expect(" bytes");
                     if (c.accept(" on node ")) c.sdec("node");
                     c.expect(" flags: ");
@@ -1123,6 +1284,7 @@ private:
                 ojson s{{"op", "memblock_trim_memory"}, {"align", hexs(PAGE_SIZE)}};
                 s["note"] = "e820__memblock_setup: throw away partial pages (not printed)";
                 emit(s);
+                trimEmitted_ = true;
                 RangeSet t;
                 for (auto [b, e] : mem_.pieces()) {
                     u64 nb = (b + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), ne = e & ~(PAGE_SIZE - 1);
@@ -1132,12 +1294,14 @@ private:
             }
             for (auto [b, e] : unexplained(dm, mem_)) {
                 ojson s = rangeStep("memblock_add", b, e - b);
+                s["silent"] = true;
                 s["note"] = "added before memblock=debug took effect";
                 prefix_.push_back(s);
                 mem_.add(b, e);
             }
             for (auto [b, e] : unexplained(dr, res_)) {
                 ojson s = rangeStep("memblock_reserve", b, e - b);
+                s["silent"] = true;
                 s["note"] = "reserved before memblock=debug took effect";
                 prefix_.push_back(s);
                 res_.add(b, e);
@@ -1181,7 +1345,8 @@ private:
         if (srat_.empty()) {
             blks.push_back({0, maxPfnPhys, 0}); // dummy_numa_init
         } else {
-            for (const SratBlock& b : srat_) blks.push_back({b.start, b.end, b.nid});
+            for (const SratBlock& b : srat_)
+                blks.push_back({b.start, b.end, b.nid});
         }
         auto attempt = [&](bool lowIsZero, std::vector<Blk>& out, std::vector<MergeLine>& mg) {
             out = blks;
@@ -1282,17 +1447,47 @@ private:
         }
         d << "Machine: " << cpus_ << (cpus_ == 1 ? " CPU, " : " CPUs, ");
         std::set<int> nodes;
-        for (const SratBlock& b : srat_) nodes.insert(b.nid);
+        for (const SratBlock& b : srat_)
+            nodes.insert(b.nid);
+        if (!srat_.empty()) {
+            for (int x : memorylessNodes_)
+                nodes.insert(x);
+            for (auto [c, x] : cpuNodeBringUp_)
+                nodes.insert(x);
+            for (auto& [x, o] : fallback_)
+                nodes.insert(x);
+        }
         std::size_t n = std::max<std::size_t>(1, nodes.size());
-        d << n << (n == 1 ? " NUMA node, " : " NUMA nodes, ") << e820_.size() << " e820 entries.\n\n";
+        d << n << (n == 1 ? " NUMA node, " : " NUMA nodes, ") << e820_.size() << " e820 entries.";
+        if (distanceNote_ == "inferred")
+            d << " The log does not print the SLIT: the node distances were chosen to reproduce "
+                 "its \"Fallback order\" lines (their order, not the firmware's values).";
+        else if (distanceNote_ == "unknown")
+            d << " The log does not print the SLIT and no distance table reproduces its "
+                 "\"Fallback order\" lines: default distances.";
+        d << "\n\n";
         if (hasMemblock_) {
+            std::vector<std::string> silent;
+            if (firstDumpDone_)
+                silent.push_back(std::to_string(reconstructed_) +
+                                 " reservation(s) made before memblock=debug took effect (from "
+                                 "the first MEMBLOCK dump)");
+            if (trimEmitted_) silent.push_back("the trim of e820__memblock_setup");
+            if (limitLowIdx_ != npos) silent.push_back("the current limit around init_mem_mapping");
+            if (numaInitDone_ && !numaSkipped_)
+                silent.push_back(srat_.empty() ? "the single-node NUMA set-up (dummy_numa_init)"
+                                               : "the NUMA node assignment of numa_init");
             d << "Boot: replays the " << calls_
-              << " memblock calls the log prints (memblock=debug) in order, plus what the kernel "
-                 "does without printing: "
-              << reconstructed_
-              << " reservation(s) made before memblock=debug took effect (from the first "
-                 "MEMBLOCK dump), the trim and current limit of setup_arch, and the NUMA node "
-                 "assignment of numa_init.";
+              << " memblock calls the log prints (memblock=debug) in order";
+            for (std::size_t k = 0; k < silent.size(); ++k)
+                d << (k == 0                   ? ", plus what the kernel does without printing: "
+                      : k + 1 == silent.size() ? " and "
+                                               : ", ")
+                  << silent[k];
+            d << ".";
+            if (!firstDumpDone_)
+                d << " The log has no MEMBLOCK dump, so reservations made before memblock=debug "
+                     "took effect are unknown.";
             if (numaRuleNote_)
                 d << " The NUMA merge lines follow the other kernel's trimming rule; it was used.";
             if (numaSkipped_) d << " NUMA assignment skipped: no memory known at that point.";
@@ -1310,11 +1505,13 @@ private:
         }
         if (!notModelled_.empty()) {
             d << "Not modelled (the log gives no address):";
-            for (const std::string& s : notModelled_) d << "\n- " << s;
+            for (const std::string& s : notModelled_)
+                d << "\n- " << s;
             d << "\n";
         }
         std::string s = d.str();
-        while (!s.empty() && s.back() == '\n') s.pop_back();
+        while (!s.empty() && s.back() == '\n')
+            s.pop_back();
         return s;
     }
 
@@ -1335,6 +1532,9 @@ private:
     std::vector<int> pxmCpuNodes_;
     std::map<int, int> cpuNodeBringUp_;
     std::vector<MergeLine> merges_;
+    std::vector<int> memorylessNodes_;
+    std::map<int, std::vector<int>> fallback_; // "Fallback order for Node N: ..."
+    std::string distanceNote_;
     std::optional<std::pair<u64, u64>> ramdisk_;
     std::vector<FreeingLine> freeing_;
     std::vector<std::string> notModelled_;
@@ -1343,14 +1543,13 @@ private:
 
     // boot construction
     std::size_t limitLowIdx_ = npos, limitRaiseIdx_ = npos, numaStartIdx_ = npos,
-                numaLastIdx_ = npos, nodeDataAllocIdx_ = npos, registerIdx_ = npos,
-                trioIdx_ = npos;
+                numaLastIdx_ = npos, nodeDataAllocIdx_ = npos, registerIdx_ = npos, trioIdx_ = npos;
     ojson boot_ = ojson::array(), prefix_ = ojson::array();
     RangeSet mem_, res_;
     std::set<std::size_t> consumed_;
-    bool sawE820Add_ = false, firstDumpDone_ = false, numaInitDone_ = false,
-         freeAreaDone_ = false, zonelistsDone_ = false, freeAllDone_ = false,
-         numaRuleNote_ = false, numaSkipped_ = false;
+    bool sawE820Add_ = false, firstDumpDone_ = false, numaInitDone_ = false, freeAreaDone_ = false,
+         zonelistsDone_ = false, freeAllDone_ = false, numaRuleNote_ = false, numaSkipped_ = false,
+         trimEmitted_ = false;
     std::size_t calls_ = 0, dumps_ = 0, reconstructed_ = 0, skippedDouble_ = 0,
                 skippedFreeLate_ = 0;
 };
@@ -1402,7 +1601,8 @@ std::vector<std::string> extractBootLines(const std::string& logText) {
     for (std::size_t i = after; i < log.lines.size(); ++i) {
         const std::string& m = log.lines[i].msg;
         if (startsWith(m, "Fallback order for Node") ||
-            (startsWith(m, "Built ") && m.find(" zonelists") != npos) || startsWith(m, "Policy zone:"))
+            (startsWith(m, "Built ") && m.find(" zonelists") != npos) ||
+            startsWith(m, "Policy zone:"))
             out.push_back(m);
     }
     return out;

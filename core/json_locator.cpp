@@ -11,7 +11,9 @@ namespace mmsim {
 
 namespace {
 
-bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool isContinuation(unsigned char c) {
+    return (c & 0xC0) == 0x80;
+}
 
 // RFC 6901: '~' -> "~0", '/' -> "~1".
 std::string escapeToken(const std::string& key) {
@@ -49,7 +51,7 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
 // The walker. The text has been accepted by nlohmann already, so it only
 // guards against running off the end instead of diagnosing anything.
 class Walker {
-public:
+  public:
     using Map = std::unordered_map<std::string, std::pair<int, int>>;
 
     Walker(const std::string& text, Map& values, Map& keys)
@@ -60,7 +62,7 @@ public:
 
     void run() { value(""); }
 
-private:
+  private:
     const std::string& t_;
     Map& values_;
     Map& keys_;

@@ -61,9 +61,15 @@ namespace {
 constexpr phys_addr_t REGION_BYTES = 24;
 
 // The kernel's round_down()/round_up(): masks, exact for powers of two.
-phys_addr_t roundDown(phys_addr_t x, phys_addr_t a) { return x & ~(a - 1); }
-phys_addr_t roundUp(phys_addr_t x, phys_addr_t a) { return ((x - 1) | (a - 1)) + 1; }
-phys_addr_t pageAlign(phys_addr_t x) { return roundUp(x, PAGE_SIZE); }
+phys_addr_t roundDown(phys_addr_t x, phys_addr_t a) {
+    return x & ~(a - 1);
+}
+phys_addr_t roundUp(phys_addr_t x, phys_addr_t a) {
+    return ((x - 1) | (a - 1)) + 1;
+}
+phys_addr_t pageAlign(phys_addr_t x) {
+    return roundUp(x, PAGE_SIZE);
+}
 
 // Keep base + size from wrapping past PHYS_ADDR_MAX.
 phys_addr_t capSize(phys_addr_t base, phys_addr_t size) {
@@ -90,8 +96,8 @@ std::string rangeLine(const char* fn, phys_addr_t base, phys_addr_t size,
                       caller);
 }
 
-void insertRegion(MemblockType& type, std::size_t idx, phys_addr_t base, phys_addr_t size,
-                  int nid, std::uint32_t flags) {
+void insertRegion(MemblockType& type, std::size_t idx, phys_addr_t base, phys_addr_t size, int nid,
+                  std::uint32_t flags) {
     type.regions.insert(type.regions.begin() + static_cast<std::ptrdiff_t>(idx),
                         MemblockRegion{base, size, flags, nid});
     type.total_size += size;
@@ -205,8 +211,8 @@ int Memblock::addRange(MemblockType& type, phys_addr_t base, phys_addr_t size, i
     return 0;
 }
 
-int Memblock::isolateRange(MemblockType& type, phys_addr_t base, phys_addr_t size,
-                           int& start_rgn, int& end_rgn) {
+int Memblock::isolateRange(MemblockType& type, phys_addr_t base, phys_addr_t size, int& start_rgn,
+                           int& end_rgn) {
     size = capSize(base, size);
     const phys_addr_t end = base + size;
     start_rgn = end_rgn = 0;
@@ -273,8 +279,7 @@ int Memblock::doubleArray(MemblockType& type, phys_addr_t new_area_start,
     phys_addr_t addr =
         findInRange(new_area_start + new_area_size, current_limit_, new_alloc_size, PAGE_SIZE);
     if (!addr && new_area_size)
-        addr = findInRange(0, std::min(new_area_start, current_limit_), new_alloc_size,
-                           PAGE_SIZE);
+        addr = findInRange(0, std::min(new_area_start, current_limit_), new_alloc_size, PAGE_SIZE);
     if (!addr) {
         dbg(strprintf("memblock: Failed to double %s array from %ld to %ld entries !",
                       type.name.c_str(), static_cast<long>(type.max),
@@ -363,7 +368,8 @@ int Memblock::clearNomap(phys_addr_t base, phys_addr_t size) {
 int Memblock::setNode(phys_addr_t base, phys_addr_t size, MemblockType& type, int nid) {
     int start_rgn = 0, end_rgn = 0;
     if (int ret = isolateRange(type, base, size, start_rgn, end_rgn)) return ret;
-    for (int i = start_rgn; i < end_rgn; ++i) type.regions[static_cast<std::size_t>(i)].nid = nid;
+    for (int i = start_rgn; i < end_rgn; ++i)
+        type.regions[static_cast<std::size_t>(i)].nid = nid;
     mergeAfterChange(type, start_rgn, end_rgn);
     return 0;
 }
@@ -395,8 +401,7 @@ void Memblock::trimMemory(phys_addr_t align) {
 
 bool Memblock::shouldSkipRegion(const MemblockRegion& m, int nid, std::uint32_t flags) const {
     if (profile_.memblockNidSelectsNode(nid) && nid != m.nid) return true;
-    if (movable_node_ && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG))
-        return true;
+    if (movable_node_ && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG)) return true;
     if ((flags & MEMBLOCK_MIRROR) && !(m.flags & MEMBLOCK_MIRROR)) return true;
     if (!(flags & MEMBLOCK_NOMAP) && (m.flags & MEMBLOCK_NOMAP)) return true;
     if (!(flags & MEMBLOCK_DRIVER_MANAGED) && (m.flags & MEMBLOCK_DRIVER_MANAGED)) return true;
@@ -411,7 +416,9 @@ void Memblock::walkFree(int nid, std::uint32_t flags, bool reverse,
     // Gap b lies between reserved region b - 1 and reserved region b: gap 0
     // starts at 0, gap nres ends at PHYS_ADDR_MAX.
     auto gapStart = [&](std::size_t b) -> phys_addr_t { return b ? res[b - 1].end() : 0; };
-    auto gapEnd = [&](std::size_t b) -> phys_addr_t { return b < nres ? res[b].base : PHYS_ADDR_MAX; };
+    auto gapEnd = [&](std::size_t b) -> phys_addr_t {
+        return b < nres ? res[b].base : PHYS_ADDR_MAX;
+    };
 
     if (!reverse) {
         std::size_t b = 0;
@@ -520,7 +527,8 @@ phys_addr_t Memblock::allocRangeNid(phys_addr_t size, phys_addr_t align, phys_ad
 
         if (profile_.memblockNidSelectsNode(nid) && !exact_nid) {
             found = findInRangeNode(size, align, start, end, NUMA_NO_NODE, flags);
-            if (found && !reserve(found, size, caller)) return found;
+            if (found && !reserve(found, size, profile_.allocRangeNidFallbackCaller()))
+                return found;
         }
 
         if (!(flags & MEMBLOCK_MIRROR)) return 0;
@@ -556,8 +564,8 @@ phys_addr_t Memblock::physAllocTryNid(phys_addr_t size, phys_addr_t align, int n
 phys_addr_t Memblock::allocTryNid(const std::string& fn, phys_addr_t size, phys_addr_t align,
                                   phys_addr_t min_addr, phys_addr_t max_addr, int nid,
                                   bool exact_nid, const std::string& caller) {
-    dbg(withCaller(strprintf("%s: %llu bytes align=0x%llx nid=%d from=%s max_addr=%s",
-                             fn.c_str(), static_cast<unsigned long long>(size),
+    dbg(withCaller(strprintf("%s: %llu bytes align=0x%llx nid=%d from=%s max_addr=%s", fn.c_str(),
+                             static_cast<unsigned long long>(size),
                              static_cast<unsigned long long>(align), nid, pa(min_addr).c_str(),
                              pa(max_addr).c_str()),
                    caller));
@@ -590,7 +598,9 @@ bool Memblock::overlapsRegion(const MemblockType& type, phys_addr_t base, phys_a
     return false;
 }
 
-std::uint32_t Memblock::chooseFlags() const { return has_mirror_ ? MEMBLOCK_MIRROR : MEMBLOCK_NONE; }
+std::uint32_t Memblock::chooseFlags() const {
+    return has_mirror_ ? MEMBLOCK_MIRROR : MEMBLOCK_NONE;
+}
 
 std::string Memblock::dump() const {
     std::string out = "MEMBLOCK configuration:\n";

@@ -69,12 +69,18 @@ struct MemblockFreeRange {
 
 class Memblock {
 public:
-    // Receives every line memblock=debug would print (without "\n").
+    // Receives every line memblock=debug would print (without "\n"), and
+    // memblock's own warnings ("Could not allocate ... of mirrored memory",
+    // "memblock: Failed to double ..."). The array doubling's own
+    // memblock_reserve/memblock_phys_free lines carry no caller (Debian's
+    // offsets in memblock_double_array are not known).
+    // Not printed: the stack dumps for align 0 and for nid MAX_NUMNODES (6.1).
     using DebugSink = std::function<void(const std::string&)>;
 
     explicit Memblock(KernelProfile profile = {});
 
     void setDebugSink(DebugSink sink) { debug_ = std::move(sink); }
+    const DebugSink& debugSink() const { return debug_; }
     const KernelProfile& profile() const { return profile_; }
 
     MemblockType& memory() { return memory_; }

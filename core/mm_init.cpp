@@ -257,22 +257,20 @@ void freeAreaInit(MmModel& mm, const Memblock& mb, const CmdlineOptions& opts) {
         pfn_t lo = mm.arch_zone_lowest_possible_pfn[static_cast<size_t>(z)];
         pfn_t hi = mm.arch_zone_highest_possible_pfn[static_cast<size_t>(z)];
         if (lo == hi) line += "empty";
-        else line += strprintf("[mem %#018llx-%#018llx]", (unsigned long long)PFN_PHYS(lo),
-                               (unsigned long long)(PFN_PHYS(hi) - 1));
+        else line += "[mem " + hex0x(PFN_PHYS(lo), 18) + "-" + hex0x(PFN_PHYS(hi) - 1, 18) + "]";
         mm.print(line);
     }
     mm.print("Movable zone start for each node");
     for (size_t nid = 0; nid < mm.zone_movable_pfn.size(); ++nid) {
         if (mm.zone_movable_pfn[nid])
-            mm.print(strprintf("  Node %d: %#018llx", static_cast<int>(nid),
-                               (unsigned long long)PFN_PHYS(mm.zone_movable_pfn[nid])));
+            mm.print(strprintf("  Node %d: ", static_cast<int>(nid)) +
+                     hex0x(PFN_PHYS(mm.zone_movable_pfn[nid]), 18));
     }
     mm.print("Early memory node ranges");
     std::set<pfn_t> present_sections;
     for (const PfnRange& r : memPfnRanges(mb, MAX_NUMNODES)) {
-        mm.print(strprintf("  node %3d: [mem %#018llx-%#018llx]", r.nid,
-                           (unsigned long long)PFN_PHYS(r.start),
-                           (unsigned long long)(PFN_PHYS(r.end) - 1)));
+        mm.print(strprintf("  node %3d: [mem ", r.nid) + hex0x(PFN_PHYS(r.start), 18) + "-" +
+                 hex0x(PFN_PHYS(r.end) - 1, 18) + "]");
         for (pfn_t s = r.start / PAGES_PER_SECTION; s <= (r.end - 1) / PAGES_PER_SECTION; ++s)
             present_sections.insert(s);
     }
@@ -297,9 +295,8 @@ void freeAreaInit(MmModel& mm, const Memblock& mb, const CmdlineOptions& opts) {
                 mm.print(strprintf("Initmem setup node %d as memoryless", nid));
             continue;
         }
-        mm.print(strprintf("Initmem setup node %d [mem %#018llx-%#018llx]", nid,
-                           (unsigned long long)PFN_PHYS(s),
-                           (unsigned long long)(e ? PFN_PHYS(e) - 1 : 0)));
+        mm.print(strprintf("Initmem setup node %d [mem ", nid) + hex0x(PFN_PHYS(s), 18) + "-" +
+                 hex0x(e ? PFN_PHYS(e) - 1 : 0, 18) + "]");
         node.has_memory = true;
         node.online = true;
         node.node_spanned_pages = e - s;

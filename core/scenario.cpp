@@ -7,6 +7,7 @@
 // an unknown key), with a suggestion when a key or op looks like a typo.
 #include "core/scenario.h"
 
+#include "core/cmdline.h"
 #include "core/scenario_ops.h"
 
 #include <algorithm>
@@ -130,7 +131,9 @@ std::string child(const std::string& ptr, std::size_t index) {
     return ptr + "/" + std::to_string(index);
 }
 
-std::string quote(std::string_view s) { return json(std::string(s)).dump(); }
+std::string quote(std::string_view s) {
+    return json(std::string(s)).dump();
+}
 
 // "a string \"2\"", "an array", "a number 1.5": what a wrong value is.
 std::string describe(const json& v) {
@@ -219,7 +222,9 @@ std::string joinNames(const std::vector<std::string_view>& names) {
 
 bool isIdentifier(const std::string& s) {
     if (s.empty()) return false;
-    auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    auto alpha = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    };
     if (!alpha(s[0])) return false;
     return std::all_of(s.begin(), s.end(),
                        [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
@@ -228,8 +233,13 @@ bool isIdentifier(const std::string& s) {
 // The e820 type names as the kernel prints them (e820_type_to_string()).
 const std::vector<std::pair<std::string_view, std::uint32_t>>& e820Types() {
     static const std::vector<std::pair<std::string_view, std::uint32_t>> types = {
-        {"usable", 1},    {"reserved", 2},   {"ACPI data", 3},           {"ACPI NVS", 4},
-        {"unusable", 5},  {"persistent", 7}, {"soft reserved", 0xefffffff},
+        {"usable", 1},
+        {"reserved", 2},
+        {"ACPI data", 3},
+        {"ACPI NVS", 4},
+        {"unusable", 5},
+        {"persistent", 7},
+        {"soft reserved", 0xefffffff},
     };
     return types;
 }
@@ -240,7 +250,7 @@ const std::vector<std::pair<std::string_view, std::uint32_t>>& e820Types() {
 // syntax errors) and to find duplicate keys, which nlohmann accepts silently
 // (the last one wins).
 class PathTracker {
-public:
+  public:
     struct Frame {
         bool array = false;
         std::size_t count = 0;
@@ -294,7 +304,7 @@ public:
     std::string duplicate; // pointer of the first repeated key, if any
     std::string duplicateKey;
 
-private:
+  private:
     std::vector<Frame> stack_;
 
     void startChild() {
@@ -334,7 +344,11 @@ std::size_t tokenStart(const std::string& text, std::size_t off, const std::stri
         }
         return off;
     }
+    // An unexpected number or literal, or a malformed one ("tru", "1.e"):
+    // back to where its letters start.
     if (msg.find("unexpected number literal") != std::string::npos ||
+        msg.find("invalid literal") != std::string::npos ||
+        msg.find("invalid number") != std::string::npos ||
         msg.find("unexpected 'true'") != std::string::npos ||
         msg.find("unexpected 'false'") != std::string::npos ||
         msg.find("unexpected 'null'") != std::string::npos) {
@@ -351,14 +365,15 @@ std::size_t tokenStart(const std::string& text, std::size_t off, const std::stri
 // ---------------------------------------------------------------- validation
 
 class Loader {
-public:
+  public:
     explicit Loader(Scenario& sc) : sc_(sc) {}
 
     void load() {
         const json& root = sc_.document;
         if (!root.is_object())
-            fail("", "a scenario must be a JSON object {\"format\": \"mmsim-scenario/1\", ...}, got " +
-                         describe(root));
+            fail("",
+                 "a scenario must be a JSON object {\"format\": \"mmsim-scenario/1\", ...}, got " +
+                     describe(root));
         checkKeys(root, "",
                   {"$schema", "format", "title", "description", "seed", "machine", "boot", "steps"},
                   "the scenario");
@@ -388,9 +403,18 @@ public:
         if (!root.contains("machine"))
             fail("", "missing required key \"machine\" (the simulated computer: cpus, e820, "
                      "numa, ...)");
+        // The auto boot needs RAM to boot on; an explicit boot adds its own
+        // memory with memblock_add and may leave e820 empty.
+        if (sc_.boot_auto) {
+            bool ram = false;
+            for (const E820EntrySpec& e : sc_.machine.e820) ram |= e.type == 1 && e.size >= (1u << 20);
+            if (!ram)
+                fail("/machine/e820", "the auto boot needs at least 1 MiB of usable RAM in e820 "
+                                      "(or give an explicit \"boot\" array of memblock steps)");
+        }
     }
 
-private:
+  private:
     Scenario& sc_;
 
     [[noreturn]] void fail(const std::string& ptr, const std::string& msg) const {
@@ -452,9 +476,9 @@ private:
             ok = x >= min && x <= max;
         }
         if (!ok)
-            fail(ptr, what + " " + v.dump() + " is out of range: expected " +
-                          (range.empty() ? std::to_string(min) + ".." + std::to_string(max)
-                                         : range));
+            fail(ptr,
+                 what + " " + v.dump() + " is out of range: expected " +
+                     (range.empty() ? std::to_string(min) + ".." + std::to_string(max) : range));
         return x;
     }
     std::uint64_t getUint(const json& v, const std::string& ptr, const std::string& what) const {
@@ -525,8 +549,14 @@ private:
                 e820(v, p);
             else if (key == "numa")
                 numa(v, p);
-            else if (key == "cmdline")
+            else if (key == "cmdline") {
                 ms.cmdline = getString(v, p, key);
+                try {
+                    (void)parseCmdline(ms.cmdline);
+                } catch (const std::invalid_argument& e) {
+                    fail(p, std::string("kernel command line: ") + e.what());
+                }
+            }
             else if (key == "kernel")
                 kernel(v, p);
             else if (key == "kernel_image")
@@ -541,7 +571,6 @@ private:
 
     void e820(const json& arr, const std::string& ptr) {
         getArray(arr, ptr, "e820");
-        if (arr.empty()) fail(ptr, "e820 is empty: the machine needs at least one entry");
         for (std::size_t i = 0; i < arr.size(); ++i) {
             const json& e = arr[i];
             std::string p = child(ptr, i);
@@ -585,8 +614,8 @@ private:
         MachineSpec& ms = sc_.machine;
         const json& nodes = getArray(n["nodes"], child(ptr, "nodes"), "nodes");
         if (nodes.empty()) fail(child(ptr, "nodes"), "nodes is empty: give at least one node");
-        std::map<int, std::string> ids;     // id -> pointer of its node
-        std::map<int, int> cpuOwner;        // cpu -> node id
+        std::map<int, std::string> ids; // id -> pointer of its node
+        std::map<int, int> cpuOwner;    // cpu -> node id
         for (std::size_t i = 0; i < nodes.size(); ++i) {
             const json& node = nodes[i];
             std::string p = child(child(ptr, "nodes"), i);
@@ -627,10 +656,10 @@ private:
                 const json& cpus = getArray(node["cpus"], cp, "cpus");
                 for (std::size_t c = 0; c < cpus.size(); ++c) {
                     std::string pc = child(cp, c);
-                    int cpu = static_cast<int>(
-                        getInt(cpus[c], pc, "CPU", 0, ms.cpus - 1,
-                               "0.." + std::to_string(ms.cpus - 1) + " (machine.cpus is " +
-                                   std::to_string(ms.cpus) + ")"));
+                    int cpu = static_cast<int>(getInt(cpus[c], pc, "CPU", 0, ms.cpus - 1,
+                                                      "0.." + std::to_string(ms.cpus - 1) +
+                                                          " (machine.cpus is " +
+                                                          std::to_string(ms.cpus) + ")"));
                     if (auto it = cpuOwner.find(cpu); it != cpuOwner.end())
                         fail(pc, "CPU " + std::to_string(cpu) + " is already in node " +
                                      std::to_string(it->second));
@@ -699,8 +728,9 @@ private:
             } else if (key == "slab") {
                 std::string s = getString(v, p, "slab");
                 if (s != "slub" && s != "slab")
-                    fail(p, "slab " + quote(s) + " is not an allocator: expected \"slub\" or "
-                                                 "\"slab\"");
+                    fail(p, "slab " + quote(s) +
+                                " is not an allocator: expected \"slub\" or "
+                                "\"slab\"");
                 ms.slab = s;
             } else if (key == "pcp") {
                 ms.pcp = getBool(v, p, key);
@@ -729,8 +759,9 @@ private:
             } else if (key == "vm.lowmem_reserve_ratio") {
                 getArray(v, p, key);
                 if (v.size() != 5)
-                    fail(p, key + " must have 5 entries (DMA, DMA32, Normal, Movable, Device), "
-                                  "got " +
+                    fail(p, key +
+                                " must have 5 entries (DMA, DMA32, Normal, Movable, Device), "
+                                "got " +
                                 std::to_string(v.size()));
                 sc.lowmem_reserve_ratio.clear();
                 for (std::size_t i = 0; i < v.size(); ++i)
@@ -834,8 +865,11 @@ private:
             getSize(v, ptr, name);
             break;
         case FieldKind::Nid:
-            getInt(v, ptr, name, -1, MAX_NUMNODES - 1,
-                   "-1 (NUMA_NO_NODE) or 0.." + std::to_string(MAX_NUMNODES - 1));
+            // MAX_NUMNODES is "no node": what memblock_add() gives a region and
+            // what 6.1's numa_init() resets every region to.
+            getInt(v, ptr, name, -1, MAX_NUMNODES,
+                   "-1 (NUMA_NO_NODE), 0.." + std::to_string(MAX_NUMNODES - 1) + " or " +
+                       std::to_string(MAX_NUMNODES) + " (MAX_NUMNODES: no node)");
             break;
         case FieldKind::Int:
             getInt(v, ptr, name, f.min, f.max);

@@ -3,47 +3,76 @@
 // keeps the schema in step with this table.
 #include "core/scenario_ops.h"
 
+#include <utility>
+
 namespace mmsim {
 
 namespace {
 
-FieldSpec base() { return {"base", FieldKind::Size, true, {}, 0, 0, "physical base address"}; }
-FieldSpec size() { return {"size", FieldKind::Size, true, {}, 0, 0, "size in bytes"}; }
-FieldSpec caller() {
-    return {"caller", FieldKind::String, false, {}, 0, 0,
-            "what memblock=debug prints as the caller (%pS), e.g. \"e820__memblock_setup+0x73/0xb0\""};
+// Field constructors, so that a row reads like the documentation.
+FieldSpec req(std::string_view name, FieldKind kind, std::string_view doc) {
+    return {name, kind, true, {}, 0, 0, doc};
+}
+FieldSpec opt(std::string_view name, FieldKind kind, std::string_view doc) {
+    return {name, kind, false, {}, 0, 0, doc};
+}
+// A string-enum (FieldKind::Enum) or a flags array (FieldKind::Flags).
+FieldSpec choice(std::string_view name, FieldKind kind, bool required,
+                 std::vector<std::string_view> choices, std::string_view doc) {
+    return {name, kind, required, std::move(choices), 0, 0, doc};
+}
+// An integer in [min, max] (for later ops: "order" is intField("order", true, 0, 10, ...)).
+[[maybe_unused]] FieldSpec intField(std::string_view name, bool required, std::int64_t min,
+                                    std::int64_t max, std::string_view doc) {
+    return {name, FieldKind::Int, required, {}, min, max, doc};
 }
 
-// memblock_OP {base, size, caller?}
+FieldSpec base() {
+    return req("base", FieldKind::Size, "physical base address");
+}
+FieldSpec size() {
+    return req("size", FieldKind::Size, "size in bytes");
+}
+FieldSpec caller() {
+    return opt("caller", FieldKind::String,
+               "what memblock=debug prints as the caller (%pS), e.g. "
+               "\"e820__memblock_setup+0x73/0xb0\"");
+}
+
+FieldSpec silent() {
+    return opt("silent", FieldKind::Bool,
+               "made before memblock=debug took effect: prints nothing (import-dmesg)");
+}
+
+// memblock_OP {base, size, caller?, silent?}
 OpSpec rangeOp(std::string_view name, std::string_view doc) {
-    return {name, OpPhase::Boot, {base(), size(), caller()}, doc};
+    return {name, OpPhase::Boot, {base(), size(), caller(), silent()}, doc};
 }
 
 std::vector<OpSpec> makeOps() {
+    using K = FieldKind;
     std::vector<OpSpec> ops;
 
     // --- explicit boot: memblock, named after the kernel functions ---
-    ops.push_back({"memblock_add",
-                   OpPhase::Boot,
-                   {base(), size(),
-                    {"nid", FieldKind::Nid, false, {}, 0, 0,
-                     "node (default MAX_NUMNODES: none; given: memblock_add_node)"},
-                    {"flags", FieldKind::Flags, false,
-                     {"HOTPLUG", "MIRROR", "NOMAP", "DRIVER_MANAGED"}, 0, 0,
-                     "region flags (memblock_add_node)"},
-                    caller()},
-                   "memblock_add / memblock_add_node: add a range of RAM"});
+    ops.push_back(
+        {"memblock_add",
+         OpPhase::Boot,
+         {base(), size(),
+          opt("nid", K::Nid, "node (default MAX_NUMNODES: none; given: memblock_add_node)"),
+          choice("flags", K::Flags, false, {"HOTPLUG", "MIRROR", "NOMAP", "DRIVER_MANAGED"},
+                 "region flags (memblock_add_node)"),
+          caller(), silent()},
+         "memblock_add / memblock_add_node: add a range of RAM"});
     ops.push_back(rangeOp("memblock_reserve", "memblock_reserve: mark a range in use"));
     ops.push_back(rangeOp("memblock_remove", "memblock_remove: remove a range of RAM"));
     ops.push_back(rangeOp("memblock_free", "memblock_phys_free: give back a reserved range"));
     ops.push_back(rangeOp("memblock_phys_free", "memblock_phys_free: give back a reserved range"));
     ops.push_back({"memblock_set_node",
                    OpPhase::Boot,
-                   {base(), size(),
-                    {"nid", FieldKind::Nid, true, {}, 0, 0, "node the range belongs to"},
-                    {"type", FieldKind::Enum, false, {"memory", "reserved"}, 0, 0,
-                     "which memblock type (default \"memory\")"},
-                    caller()},
+                   {base(), size(), req("nid", K::Nid, "node the range belongs to"),
+                    choice("type", K::Enum, false, {"memory", "reserved"},
+                           "which memblock type (default \"memory\")"),
+                    caller(), silent()},
                    "memblock_set_node: assign a range to a node"});
     ops.push_back(rangeOp("memblock_mark_hotplug", "memblock_mark_hotplug: flag HOTPLUG"));
     ops.push_back(rangeOp("memblock_clear_hotplug", "memblock_clear_hotplug: clear HOTPLUG"));
@@ -52,38 +81,34 @@ std::vector<OpSpec> makeOps() {
     ops.push_back(rangeOp("memblock_clear_nomap", "memblock_clear_nomap: clear NOMAP"));
     ops.push_back({"memblock_set_bottom_up",
                    OpPhase::Boot,
-                   {{"enable", FieldKind::Bool, true, {}, 0, 0, "allocate bottom-up"}, caller()},
+                   {req("enable", K::Bool, "allocate bottom-up"), caller(), silent()},
                    "memblock_set_bottom_up: choose the allocation direction"});
     ops.push_back({"memblock_set_current_limit",
                    OpPhase::Boot,
-                   {{"limit", FieldKind::Size, true, {}, 0, 0, "highest address to allocate"},
-                    caller()},
+                   {req("limit", K::Size, "highest address to allocate"), caller(), silent()},
                    "memblock_set_current_limit: cap where allocations may lie"});
     ops.push_back({"memblock_trim_memory",
                    OpPhase::Boot,
-                   {{"align", FieldKind::Size, true, {}, 0, 0, "alignment to trim regions to"},
-                    caller()},
+                   {req("align", K::Size, "alignment to trim regions to"), caller(), silent()},
                    "memblock_trim_memory: trim memory regions to an alignment"});
     ops.push_back(
         {"memblock_alloc",
          OpPhase::Boot,
-         {size(),
-          {"align", FieldKind::Size, true, {}, 0, 0, "alignment (0 warns and uses 64)"},
-          {"nid", FieldKind::Nid, false, {}, 0, 0, "preferred node (default -1: any)"},
-          {"min_addr", FieldKind::Size, false, {}, 0, 0, "lowest address (default 0)"},
-          {"max_addr", FieldKind::Size, false, {}, 0, 0,
-           "highest address (default 0: MEMBLOCK_ALLOC_ACCESSIBLE)"},
-          {"exact_nid", FieldKind::Bool, false, {}, 0, 0, "only on nid (default false)"},
-          {"api",
-           FieldKind::Enum,
-           false,
-           {"memblock_alloc_try_nid", "memblock_alloc_try_nid_raw", "memblock_alloc_exact_nid_raw",
-            "memblock_phys_alloc_range", "memblock_phys_alloc_try_nid"},
-           0,
-           0,
-           "kernel entry point: what is printed and how the range is searched"},
-          {"as", FieldKind::Name, false, {}, 0, 0, "name of the allocation"},
-          caller()},
+         {size(), req("align", K::Size, "alignment (0 warns and uses 64)"),
+          opt("nid", K::Nid, "preferred node (default -1: any)"),
+          opt("min_addr", K::Size, "lowest address (default 0)"),
+          opt("max_addr", K::Size, "highest address (default 0: MEMBLOCK_ALLOC_ACCESSIBLE)"),
+          opt("exact_nid", K::Bool, "only on nid (default false)"),
+          choice("api", K::Enum, false,
+                 {"memblock_alloc_try_nid", "memblock_alloc_try_nid_raw",
+                  "memblock_alloc_exact_nid_raw", "memblock_phys_alloc_range",
+                  "memblock_phys_alloc_try_nid"},
+                 "kernel entry point: what is printed and how the range is searched"),
+          opt("as", K::Name, "name of the allocation"),
+          opt("expect_base", K::Size,
+              "where the real boot placed it (import-dmesg); another placement is a failed "
+              "expectation"),
+          caller(), silent()},
          "memblock_alloc*: allocate boot memory"});
     ops.push_back({"memblock_dump", OpPhase::Both, {}, "__memblock_dump_all: print the arrays"});
     ops.push_back({"free_area_init",
@@ -97,12 +122,12 @@ std::vector<OpSpec> makeOps() {
                    "memblock_free_all: hand every free range to the buddy allocator"});
 
     // --- after boot ---
-    ops.push_back({"free_reserved_area",
-                   OpPhase::Steps,
-                   {base(), size(),
-                    {"what", FieldKind::String, false, {}, 0, 0,
-                     "what is freed, printed as \"Freeing WHAT memory: NK\""}},
-                   "free_reserved_area: return reserved memory to the buddy allocator"});
+    ops.push_back(
+        {"free_reserved_area",
+         OpPhase::Steps,
+         {base(), size(),
+          opt("what", K::String, "what is freed, printed as \"Freeing WHAT memory: NK\"")},
+         "free_reserved_area: return reserved memory to the buddy allocator"});
     return ops;
 }
 
@@ -121,8 +146,8 @@ const std::vector<OpSpec>& scenarioOps() {
 
 const std::vector<FieldSpec>& commonStepFields() {
     static const std::vector<FieldSpec> fields = {
-        {"note", FieldKind::String, false, {}, 0, 0, "shown in the explanation panel"},
-        {"label", FieldKind::String, false, {}, 0, 0, "a name for the step (--until LABEL)"},
+        opt("note", FieldKind::String, "shown in the explanation panel"),
+        opt("label", FieldKind::String, "a name for the step (--until LABEL)"),
     };
     return fields;
 }

@@ -15,7 +15,7 @@ namespace mmsim {
 
 enum class FieldKind {
     Size,   // integer >= 0, "0x..." or a memparse string ("64M"): parseSize()
-    Nid,    // integer -1 (NUMA_NO_NODE) or 0 .. MAX_NUMNODES-1
+    Nid,    // integer -1 (NUMA_NO_NODE), 0 .. MAX_NUMNODES-1, or MAX_NUMNODES (no node)
     Int,    // integer in [min, max]
     Bool,   // true / false
     String, // any string
@@ -43,8 +43,8 @@ struct FieldSpec {
 struct OpSpec {
     std::string_view name;
     OpPhase phase = OpPhase::Steps;
-    std::vector<FieldSpec> fields;  // the op's own fields (not the common ones)
-    std::string_view doc = {};      // one line for generated docs
+    std::vector<FieldSpec> fields; // the op's own fields (not the common ones)
+    std::string_view doc = {};     // one line for generated docs
 
     bool validIn(bool bootPhase) const {
         unsigned bit = bootPhase ? unsigned(OpPhase::Boot) : unsigned(OpPhase::Steps);

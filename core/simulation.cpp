@@ -124,6 +124,18 @@ void Simulation::execBootStep(const mmsim::Step& s) {
     Memblock& mb = st_.memblock;
     const std::string& op = s.op;
     const std::string caller = strArg(s, "caller");
+    // A step made before memblock=debug took effect prints nothing.
+    struct Quiet {
+        Memblock& mb;
+        Memblock::DebugSink saved;
+        bool on;
+        Quiet(Memblock& m, bool q) : mb(m), saved(m.debugSink()), on(q) {
+            if (on) mb.setDebugSink(nullptr);
+        }
+        ~Quiet() {
+            if (on) mb.setDebugSink(saved);
+        }
+    } quiet(mb, s.args.contains("silent") && s.args["silent"].get<bool>());
     if (st_.mm.buddy_ready && op.rfind("memblock_", 0) == 0 && op != "memblock_dump")
         throw OpError("memblock is gone: memblock_free_all has already handed memory to the "
                       "buddy allocator");

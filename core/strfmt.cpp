@@ -30,6 +30,11 @@ std::string pa(std::uint64_t addr) {
     return strprintf("0x%016llx", static_cast<unsigned long long>(addr));
 }
 
+std::string hex0x(std::uint64_t v, int width) {
+    int digits = width > 2 ? width - 2 : 1;
+    return strprintf("0x%0*llx", digits, static_cast<unsigned long long>(v));
+}
+
 std::vector<std::string> splitLines(const std::string& text) {
     std::vector<std::string> out;
     std::size_t pos = 0;

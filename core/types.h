@@ -69,6 +69,12 @@ struct KernelProfile {
         return is61() ? "memblock_alloc_range_nid+0xb0/0x13d"
                       : "memblock_alloc_range_nid+0xbd/0x180";
     }
+    // The same for its second memblock_reserve() call, the any-node retry
+    // after the requested node had no room (seen in the 6.12 4-node
+    // capture). No 6.1 capture shows it yet: 6.1 reuses the first one.
+    std::string allocRangeNidFallbackCaller() const {
+        return is61() ? allocRangeNidCaller() : "memblock_alloc_range_nid+0x101/0x180";
+    }
 };
 
 } // namespace mmsim

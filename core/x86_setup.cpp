@@ -160,11 +160,10 @@ void x86NumaInit(BootState& st, const MachineSpec& m) {
             for (const NumaMemblk& bk : mi)
                 if (bk.nid != bi.nid && s < bk.end && e > bk.start) blocked = true;
             if (blocked) continue;
-            st.printk(strprintf("NUMA: Node %d [mem %#010llx-%#010llx] + [mem %#010llx-%#010llx] -> "
-                                "[mem %#010llx-%#010llx]",
-                                bi.nid, (unsigned long long)bi.start, (unsigned long long)(bi.end - 1),
-                                (unsigned long long)bj.start, (unsigned long long)(bj.end - 1),
-                                (unsigned long long)s, (unsigned long long)(e - 1)));
+            st.printk(strprintf("NUMA: Node %d [mem ", bi.nid) + hex0x(bi.start, 10) + "-" +
+                      hex0x(bi.end - 1, 10) + "] + [mem " + hex0x(bj.start, 10) + "-" +
+                      hex0x(bj.end - 1, 10) + "] -> [mem " + hex0x(s, 10) + "-" + hex0x(e - 1, 10) +
+                      "]");
             bi.start = s;
             bi.end = e;
             mi.erase(mi.begin() + static_cast<long>(j--));
@@ -181,9 +180,8 @@ void x86NumaInit(BootState& st, const MachineSpec& m) {
         if (!has) continue;
         phys_addr_t pa_nd = mb.physAllocTryNid(lay.node_data_size, SMP_CACHE_BYTES, n.nid);
         if (pa_nd)
-            st.printk(strprintf("NODE_DATA(%d) allocated [mem %#010llx-%#010llx]", n.nid,
-                                (unsigned long long)pa_nd,
-                                (unsigned long long)(pa_nd + lay.node_data_size - 1)));
+            st.printk(strprintf("NODE_DATA(%d) allocated [mem ", n.nid) + hex0x(pa_nd, 10) + "-" +
+                      hex0x(pa_nd + lay.node_data_size - 1, 10) + "]");
         n.node_data_pa = pa_nd;
     }
 }
@@ -200,8 +198,8 @@ void prepareE820(BootState& st) {
     st.e820.setPrinter(nullptr);
     st.max_pfn = st.e820.endOfRamPfn();
     if (st.max_pfn)
-        st.printk(strprintf("last_pfn = %#llx max_arch_pfn = %#llx", (unsigned long long)st.max_pfn,
-                            (unsigned long long)E820Table::MAX_ARCH_PFN));
+        st.printk("last_pfn = " + hex0x(st.max_pfn) + " max_arch_pfn = " +
+                  hex0x(E820Table::MAX_ARCH_PFN));
 }
 
 void x86AutoBoot(BootState& st, const MachineSpec& m) {
@@ -209,7 +207,9 @@ void x86AutoBoot(BootState& st, const MachineSpec& m) {
     const KernelImageLayout lay = imageLayout(m.profile);
     prepareE820(st);
 
-    // early_reserve_memory()
+    // early_reserve_memory() runs before memblock=debug is parsed: silent.
+    Memblock::DebugSink sink = mb.debugSink();
+    mb.setDebugSink(nullptr);
     const PhysRange image = m.kernel_image ? *m.kernel_image : PhysRange{0x1000000, lay.image_size};
     mb.reserve(image.addr, image.size);
     mb.reserve(0, 0x10000);
@@ -217,6 +217,7 @@ void x86AutoBoot(BootState& st, const MachineSpec& m) {
                              ((m.initrd->addr + m.initrd->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) -
                                  (m.initrd->addr & ~(PAGE_SIZE - 1)));
     reserveBiosRegions(st);
+    mb.setDebugSink(sink);
 
     // e820__memblock_setup()
     mb.setCurrentLimit(0x100000);

@@ -17,7 +17,9 @@ constexpr int PENALTY_FOR_NODE_WITH_CPUS = 1;
 
 int findNextBestNode(const MmModel& mm, int node, std::vector<bool>& used,
                      const std::vector<int>& node_load) {
-    if (!used[static_cast<size_t>(node)]) {
+    // 6.12 skips a memoryless local node; 6.1 lists it first anyway.
+    const bool local_ok = mm.profile.is61() || mm.nodes[static_cast<size_t>(node)].has_memory;
+    if (!used[static_cast<size_t>(node)] && local_ok) {
         used[static_cast<size_t>(node)] = true;
         return node;
     }

@@ -10,7 +10,9 @@ using namespace mmsim;
 
 namespace {
 
-std::pair<int, int> at(const SourceLoc& l) { return {l.line, l.col}; }
+std::pair<int, int> at(const SourceLoc& l) {
+    return {l.line, l.col};
+}
 
 // Byte offset of a 1-based (line, col) where col counts UTF-8 code points.
 std::size_t offsetOf(const std::string& text, int line, int col) {
@@ -98,8 +100,7 @@ TEST(JsonLocator, ColumnsCountCodePointsNotBytes) {
     const std::string text = "{\"s\": \"é→😀\", \"n\": 5}";
     JsonLocator loc = JsonLocator::build(text, "c.json");
     EXPECT_EQ(at(loc.locate("/n")), std::make_pair(1, 19));
-    EXPECT_EQ(at(JsonLocator::offsetToLoc(text, text.find('5'), "c.json")),
-              std::make_pair(1, 19));
+    EXPECT_EQ(at(JsonLocator::offsetToLoc(text, text.find('5'), "c.json")), std::make_pair(1, 19));
 }
 
 TEST(JsonLocator, StringsContainingBracketsAndEscapedQuotes) {
@@ -172,8 +173,9 @@ TEST(JsonLocator, EveryValueOfADocumentIsLocated) {
                 for (const auto& [k, c] : v.items()) {
                     std::string token;
                     for (char ch : k)
-                        token += ch == '~' ? std::string("~0")
-                                           : ch == '/' ? std::string("~1") : std::string(1, ch);
+                        token += ch == '~'   ? std::string("~0")
+                                 : ch == '/' ? std::string("~1")
+                                             : std::string(1, ch);
                     SourceLoc kl = loc.locateKey(ptr + "/" + token);
                     EXPECT_EQ(text.substr(offsetOf(text, kl.line, kl.col), k.size() + 2),
                               "\"" + k + "\"");

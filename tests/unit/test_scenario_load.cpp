@@ -20,11 +20,12 @@ namespace {
 #define MACHINE " \"machine\": {" E820 "}"
 // A two-node machine: node 1 is on line 3, the distance matrix on line 4.
 #define NUMA2(node1, dist)                                                                         \
-    HDR " \"machine\": {\"cpus\": 2, " E820 ", \"numa\": {\"nodes\": [{\"id\": 0, \"cpus\": [0]},\n" \
+    HDR " \"machine\": {\"cpus\": 2, " E820                                                        \
+        ", \"numa\": {\"nodes\": [{\"id\": 0, \"cpus\": [0]},\n"                                   \
         "  " node1 "],\n"                                                                          \
         "  \"distance\": " dist "}}}"
-// One boot step starting on line 2.
-#define BOOT(step) HDR MACHINE ",\n \"boot\": [" step "]}"
+// Boot steps on line 2; a "\n" in 'step' starts line 3.
+#define BOOT(step) HDR MACHINE ", \"boot\": [" step "]}"
 
 struct BadCase {
     const char* name;
@@ -35,13 +36,15 @@ struct BadCase {
     std::string pointer;
 };
 
-std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const BadCase& c) {
+    return os << c.name;
+}
 
 const BadCase kBadCases[] = {
     // --- JSON syntax ---
     {"MalformedJson", HDR " \"title\": \"x\"\n \"machine\": {}}",
-     "invalid JSON: syntax error while parsing object - unexpected string literal; expected '}'",
-     3, 2, ""},
+     "invalid JSON: syntax error while parsing object - unexpected string literal; expected '}'", 3,
+     2, ""},
     {"TruncatedFile", HDR " \"machine\": {\"cpus\": 2,", "unexpected end of input", 2, 24,
      "/machine"},
     {"EmptyInput", "", "unexpected end of input", 1, 1, ""},
@@ -49,7 +52,7 @@ const BadCase kBadCases[] = {
     {"IllFormedUtf8", HDR " \"title\": \"\xff\"}", "ill-formed UTF-8", 2, 12, "/title"},
     {"MissingComma", HDR " \"machine\": {\"cpus\": 2\n  \"e820\": []}}",
      "unexpected string literal", 3, 3, "/machine"},
-    {"BadLiteral", HDR " \"machine\": {\"cpus\":\n  tru}}", "invalid literal", 3, 5,
+    {"BadLiteral", HDR " \"machine\": {\"cpus\":\n  tru}}", "invalid literal", 3, 3,
      "/machine/cpus"},
     {"DuplicateKey", HDR MACHINE ",\n \"machine\": {" E820 "}}", "duplicate key \"machine\"", 3, 2,
      "/machine"},
@@ -115,8 +118,8 @@ const BadCase kBadCases[] = {
      "does not fit in 64 bits", 3, 3, "/machine/e820/0/size"},
     {"SizeOctalTrap",
      HDR " \"machine\": {\"e820\": [{\"addr\": 0, \"type\": \"usable\", \"size\":\n  \"08\"}]}}",
-     "a leading 0 makes it octal, as in the kernel's memparse, and '8' is not an octal digit", 3,
-     3, "/machine/e820/0/size"},
+     "a leading 0 makes it octal, as in the kernel's memparse, and '8' is not an octal digit", 3, 3,
+     "/machine/e820/0/size"},
     {"AddrWrongType",
      HDR " \"machine\": {\"e820\": [{\"size\": 4096, \"type\": \"usable\", \"addr\":\n  true}]}}",
      "addr must be an integer or a string like \"64M\" or \"0x1000\", got a boolean true", 3, 3,
@@ -125,15 +128,21 @@ const BadCase kBadCases[] = {
     // --- e820 ---
     {"BadE820Type",
      HDR " \"machine\": {\"e820\": [{\"addr\": 0, \"size\": 4096, \"type\":\n  \"ACPI Data\"}]}}",
-     "unknown e820 type \"ACPI Data\"; did you mean \"ACPI data\"?", 3, 3,
-     "/machine/e820/0/type"},
+     "unknown e820 type \"ACPI Data\"; did you mean \"ACPI data\"?", 3, 3, "/machine/e820/0/type"},
     {"E820TypeZero",
      HDR " \"machine\": {\"e820\": [{\"addr\": 0, \"size\": 4096, \"type\":\n  0}]}}",
      "e820 type 0 is out of range", 3, 3, "/machine/e820/0/type"},
-    {"E820Empty", HDR " \"machine\": {\"e820\":\n  []}}", "e820 is empty", 3, 3, "/machine/e820"},
+    {"E820EmptyAutoBoot", HDR " \"machine\": {\"e820\":\n  []}}",
+     "the auto boot needs at least 1 MiB of usable RAM", 3, 3, "/machine/e820"},
+    {"E820NoUsableRam",
+     HDR " \"machine\": {\"e820\":\n  [{\"addr\": 0, \"size\": \"1G\", \"type\": \"reserved\"}]}}",
+     "the auto boot needs at least 1 MiB of usable RAM", 3, 3, "/machine/e820"},
+    {"BadCmdline", HDR " \"machine\": {\"e820\": [], \"cmdline\":\n  \"mem=lots\"}}",
+     "kernel command line: bad size in 'mem=lots'", 3, 3, "/machine/cmdline"},
     {"E820NotArray", HDR " \"machine\": {\"e820\":\n  {}}}", "e820 must be an array, got an object",
      3, 3, "/machine/e820"},
-    {"E820EntryMissingSize", HDR " \"machine\": {\"e820\": [\n  {\"addr\": 0, \"type\": \"usable\"}]}}",
+    {"E820EntryMissingSize",
+     HDR " \"machine\": {\"e820\": [\n  {\"addr\": 0, \"type\": \"usable\"}]}}",
      "missing required key \"size\" in an e820 entry", 3, 3, "/machine/e820/0"},
     {"E820EntryUnknownKey",
      HDR " \"machine\": {\"e820\": [{\"addr\": 0, \"size\": 1, \"type\": \"usable\",\n  \"typ\": "
@@ -146,8 +155,7 @@ const BadCase kBadCases[] = {
 
     // --- NUMA ---
     {"DuplicateNodeId", NUMA2("{\"id\": 0, \"cpus\": [1]}", "[[10, 20], [20, 10]]"),
-     "duplicate NUMA node id 0 (also at /machine/numa/nodes/0)", 3, 10,
-     "/machine/numa/nodes/1/id"},
+     "duplicate NUMA node id 0 (also at /machine/numa/nodes/0)", 3, 10, "/machine/numa/nodes/1/id"},
     {"NodeIdOutOfRange", NUMA2("{\"id\": 1024, \"cpus\": [1]}", "[[10, 20], [20, 10]]"),
      "node id 1024 is out of range: expected 0..1023", 3, 10, "/machine/numa/nodes/1/id"},
     {"NodeMissingId", NUMA2("{\"cpus\": [1]}", "[[10, 20], [20, 10]]"),
@@ -178,8 +186,8 @@ const BadCase kBadCases[] = {
      HDR " \"machine\": {" E820 ", \"numa\": {\"nodes\": [{\"id\": 0, \"ranges\":\n"
          "  [[\"0x0\"]]}]}}}",
      "a node range must be [start, end]", 3, 4, "/machine/numa/nodes/0/ranges/0"},
-    {"NumaNoNodes", HDR " \"machine\": {" E820 ", \"numa\": {\"nodes\":\n  []}}}",
-     "nodes is empty", 3, 3, "/machine/numa/nodes"},
+    {"NumaNoNodes", HDR " \"machine\": {" E820 ", \"numa\": {\"nodes\":\n  []}}}", "nodes is empty",
+     3, 3, "/machine/numa/nodes"},
 
     // --- kernel profile, sysctl, kernel image ---
     {"BadKernelVersion", HDR " \"machine\": {" E820 ", \"kernel\": {\"version\":\n  \"6.6\"}}}",
@@ -203,7 +211,8 @@ const BadCase kBadCases[] = {
      HDR " \"machine\": {" E820 ", \"sysctl\": {\"vm.lowmem_reserve_ratio\":\n  [256, 32]}}}",
      "vm.lowmem_reserve_ratio must have 5 entries", 3, 3,
      "/machine/sysctl/vm.lowmem_reserve_ratio"},
-    {"SysctlUnknownKey", HDR " \"machine\": {" E820 ", \"sysctl\": {\n  \"vm.min_free_kbyte\": 1}}}",
+    {"SysctlUnknownKey",
+     HDR " \"machine\": {" E820 ", \"sysctl\": {\n  \"vm.min_free_kbyte\": 1}}}",
      "did you mean \"vm.min_free_kbytes\"?", 3, 3, "/machine/sysctl/vm.min_free_kbyte"},
     {"KernelImageMissingSize",
      HDR " \"machine\": {" E820 ", \"kernel_image\":\n  {\"addr\": \"16M\"}}}",
@@ -224,15 +233,15 @@ const BadCase kBadCases[] = {
      "unknown op \"memblock_reserv\" in \"boot\"; did you mean \"memblock_reserve\"?", 3, 3,
      "/boot/0/op"},
     {"UnknownOpListsOps", BOOT("{\"op\":\n  \"frobnicate\"}"),
-     "unknown op \"frobnicate\" in \"boot\" (ops valid here: memblock_add, memblock_reserve,", 3,
-     3, "/boot/0/op"},
+     "unknown op \"frobnicate\" in \"boot\" (ops valid here: memblock_add, memblock_reserve,", 3, 3,
+     "/boot/0/op"},
     {"PostBootOpInBoot", BOOT("{\"op\":\n  \"free_reserved_area\", \"base\": 0, \"size\": 1}"),
      "op \"free_reserved_area\" is not a boot op: it is valid only in \"steps\"", 3, 3,
      "/boot/0/op"},
     {"BootOpInSteps", HDR MACHINE ",\n \"steps\": [{\"op\":\n  \"memblock_add\"}]}",
      "op \"memblock_add\" is a boot op: it is valid only in \"boot\"", 4, 3, "/steps/0/op"},
-    {"StepsNotArray", HDR MACHINE ", \"steps\":\n  {}}", "steps must be an array, got an object",
-     3, 3, "/steps"},
+    {"StepsNotArray", HDR MACHINE ", \"steps\":\n  {}}", "steps must be an array, got an object", 3,
+     3, "/steps"},
     {"MissingRequiredField", BOOT("\n  {\"op\": \"memblock_add\", \"base\": 0}"),
      "missing required field \"size\" in a memblock_add step", 3, 3, "/boot/0"},
     {"MissingRequiredNidOfSetNode",
@@ -242,7 +251,9 @@ const BadCase kBadCases[] = {
      BOOT("{\"op\": \"memblock_add\", \"base\": 0, \"size\": 4096,\n  \"sise\": 1}"),
      "unknown key \"sise\" in a memblock_add step; did you mean \"size\"?", 3, 3, "/boot/0/sise"},
     {"BadNid", BOOT("{\"op\": \"memblock_add\", \"base\": 0, \"size\": 4096, \"nid\":\n  2000}"),
-     "nid 2000 is out of range: expected -1 (NUMA_NO_NODE) or 0..1023", 3, 3, "/boot/0/nid"},
+     "nid 2000 is out of range: expected -1 (NUMA_NO_NODE), 0..1023 or 1024 (MAX_NUMNODES: no "
+     "node)",
+     3, 3, "/boot/0/nid"},
     {"NidBelowNoNode",
      BOOT("{\"op\": \"memblock_alloc\", \"size\": 4096, \"align\": 64, \"nid\":\n  -2}"),
      "nid -2 is out of range", 3, 3, "/boot/0/nid"},
@@ -432,7 +443,7 @@ TEST(ScenarioLoad, ExplicitBootAndSteps) {
    {"op": "memblock_add", "base": "0x1000", "size": "0x9e000", "nid": 0,
     "caller": "e820__memblock_setup+0x73/0xb0"},
    {"op": "memblock_add", "base": "1M", "size": "1023M", "flags": ["HOTPLUG", "MIRROR"]},
-   {"op": "memblock_set_node", "base": 0, "size": "1G", "nid": 0, "type": "reserved"},
+   {"op": "memblock_set_node", "base": 0, "size": "0xffffffffffffffff", "nid": 1024},
    {"op": "memblock_set_bottom_up", "enable": true},
    {"op": "memblock_set_current_limit", "limit": "0x40000000"},
    {"op": "memblock_trim_memory", "align": 4096},
@@ -471,11 +482,11 @@ TEST(ScenarioLoad, ErrorAtNamesTheValueOrItsNearestParent) {
                                "r.json");
     InputError e = sc.errorAt("/boot/0/size", "double reserve");
     EXPECT_EQ(e.loc().file, "r.json");
-    EXPECT_EQ(e.loc().line, 3);
-    EXPECT_EQ(e.loc().col, 51);
-    EXPECT_STREQ(e.what(), "r.json:3:51: error: double reserve (at /boot/0/size)");
+    EXPECT_EQ(e.loc().line, 4);
+    EXPECT_EQ(e.loc().col, 49);
+    EXPECT_STREQ(e.what(), "r.json:4:49: error: double reserve (at /boot/0/size)");
     InputError missing = sc.errorAt("/boot/0/nid", "no nid");
-    EXPECT_EQ(missing.loc().line, 3);
+    EXPECT_EQ(missing.loc().line, 4);
     EXPECT_EQ(missing.loc().col, 3); // the step object
     EXPECT_EQ(missing.pointer(), "/boot/0/nid");
 }
@@ -592,8 +603,9 @@ TEST(ScenarioLoad, OpTablePhases) {
             fields.insert(f.name);
         for (const auto& f : op.fields) {
             EXPECT_TRUE(fields.insert(f.name).second) << op.name << ": duplicate " << f.name;
-            if (f.kind == FieldKind::Enum || f.kind == FieldKind::Flags)
+            if (f.kind == FieldKind::Enum || f.kind == FieldKind::Flags) {
                 EXPECT_FALSE(f.choices.empty()) << op.name << "." << f.name;
+            }
         }
     }
 }
