@@ -1,5 +1,7 @@
 #include "core/cmdline.h"
 
+#include "core/memparse.h"
+
 #include <cctype>
 #include <limits>
 #include <sstream>
@@ -7,69 +9,14 @@
 
 namespace mmsim {
 
-std::uint64_t memparsePrefix(const std::string& s, std::size_t& end, bool& ok) {
-    std::size_t i = 0;
-    unsigned base = 10;
-    if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s.size() > 2 &&
-        std::isxdigit(static_cast<unsigned char>(s[2]))) {
-        base = 16;
-        i = 2;
-    } else if (s.size() >= 1 && s[0] == '0') {
-        base = 8;
-    }
-    ok = false;
-    unsigned __int128 v = 0;
-    std::size_t digits_start = i;
-    for (; i < s.size(); ++i) {
-        int d;
-        char c = s[i];
-        if (c >= '0' && c <= '9') d = c - '0';
-        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-        else break;
-        if (d >= static_cast<int>(base)) break;
-        v = v * base + static_cast<unsigned>(d);
-        if (v > std::numeric_limits<std::uint64_t>::max()) {
-            end = i;
-            return 0;
-        }
-    }
-    if (i == digits_start) {
-        end = 0;
-        return 0;
-    }
-    int shift = 0;
-    if (i < s.size()) {
-        switch (s[i]) {
-        case 'E': case 'e': shift = 60; break;
-        case 'P': case 'p': shift = 50; break;
-        case 'T': case 't': shift = 40; break;
-        case 'G': case 'g': shift = 30; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'K': case 'k': shift = 10; break;
-        default: break;
-        }
-        if (shift) ++i;
-    }
-    if (shift && v > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
-        end = i;
-        return 0;
-    }
-    end = i;
-    ok = true;
-    return static_cast<std::uint64_t>(v) << shift;
-}
-
 static std::uint64_t needSize(const std::string& opt, const std::string& val, std::size_t& end) {
-    bool ok = false;
-    std::uint64_t v = memparsePrefix(val, end, ok);
-    if (!ok) throw std::invalid_argument("bad size in '" + opt + "=" + val + "'");
-    return v;
+    ParsedSize p = memparsePrefix(val, end);
+    if (!p.value) throw std::invalid_argument("bad size in '" + opt + "=" + val + "': " + p.why);
+    return *p.value;
 }
 
 static CoreAmount parseCore(const std::string& opt, const std::string& val) {
     std::size_t end = 0;
-    bool ok = false;
     CoreAmount a;
     // A percentage is a plain decimal number followed by '%'.
     if (!val.empty() && val.back() == '%') {
@@ -81,9 +28,8 @@ static CoreAmount parseCore(const std::string& opt, const std::string& val) {
         a.percent = static_cast<unsigned>(p);
         return a;
     }
-    a.bytes = memparsePrefix(val, end, ok);
-    if (!ok || end != val.size())
-        throw std::invalid_argument("bad size in '" + opt + "=" + val + "'");
+    a.bytes = needSize(opt, val, end);
+    if (end != val.size()) throw std::invalid_argument("bad size in '" + opt + "=" + val + "'");
     return a;
 }
 

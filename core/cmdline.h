@@ -35,8 +35,4 @@ struct CmdlineOptions {
 // std::invalid_argument naming the bad option for a value that does not parse.
 CmdlineOptions parseCmdline(const std::string& cmdline);
 
-// lib/cmdline.c memparse(): number (base 0) and optional K/M/G/T/P/E suffix;
-// 'end' receives the index after what was consumed.
-std::uint64_t memparsePrefix(const std::string& s, std::size_t& end, bool& ok);
-
 } // namespace mmsim

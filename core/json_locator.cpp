@@ -15,20 +15,6 @@ bool isContinuation(unsigned char c) {
     return (c & 0xC0) == 0x80;
 }
 
-// RFC 6901: '~' -> "~0", '/' -> "~1".
-std::string escapeToken(const std::string& key) {
-    std::string out;
-    out.reserve(key.size());
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
 
 void appendUtf8(std::string& out, std::uint32_t cp) {
     if (cp < 0x80) {
@@ -134,7 +120,7 @@ class Walker {
         while (!atEnd()) {
             skipWs();
             auto keyPos = pos();
-            std::string child = ptr + "/" + escapeToken(readString());
+            std::string child = ptr + "/" + jsonPointerEscape(readString());
             keys_[child] = keyPos;
             skipWs();
             if (peek() == ':') advance();
@@ -277,6 +263,20 @@ SourceLoc JsonLocator::offsetToLoc(const std::string& text, std::size_t offset,
         }
     }
     return SourceLoc{filename, line, col};
+}
+
+std::string jsonPointerEscape(const std::string& key) {
+    std::string out;
+    out.reserve(key.size());
+    for (char c : key) {
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
+    }
+    return out;
 }
 
 } // namespace mmsim

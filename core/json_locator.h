@@ -11,6 +11,9 @@
 
 namespace mmsim {
 
+// RFC 6901 escaping of one reference token: '~' -> "~0", '/' -> "~1".
+std::string jsonPointerEscape(const std::string& key);
+
 class JsonLocator {
 public:
     JsonLocator() = default;

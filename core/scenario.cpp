@@ -8,6 +8,7 @@
 #include "core/scenario.h"
 
 #include "core/cmdline.h"
+#include "core/memparse.h"
 #include "core/scenario_ops.h"
 
 #include <algorithm>
@@ -24,108 +25,12 @@ namespace mmsim {
 namespace {
 
 constexpr std::string_view kFormat = "mmsim-scenario/1";
-constexpr std::string_view kSizeSyntax =
-    "expected an integer, 0x-hex or a number with K/M/G/T/P/E suffix";
-
-// ---------------------------------------------------------------- memparse
-
-struct ParsedSize {
-    std::optional<std::uint64_t> value;
-    std::string why; // when !value: what is wrong, for "... does not parse: WHY"
-};
-
-bool isDigitIn(char c, unsigned base, unsigned& val) {
-    unsigned lc = static_cast<unsigned char>(c) | 0x20;
-    if (c >= '0' && c <= '9')
-        val = static_cast<unsigned>(c - '0');
-    else if (lc >= 'a' && lc <= 'f')
-        val = lc - 'a' + 10;
-    else
-        return false;
-    return val < base;
-}
-
-// lib/cmdline.c memparse(): simple_strtoull(ptr, &end, 0) -- "0x" + hex digit
-// means hex, a leading "0" octal, else decimal -- then an optional suffix
-// K, M, G, T, P or E (either case) shifting by 10, 20, ... 60 bits.
-//
-// Stricter than the kernel, on purpose: the kernel stops at the first
-// character it does not understand and silently ignores the rest ("64MB" is
-// 64M, "12Q" is 12, "" is 0) and wraps on overflow; a scenario is a lesson,
-// so all of these are errors here.
-ParsedSize memparseDetailed(const std::string& s) {
-    if (s.empty()) return {std::nullopt, "it is empty; " + std::string(kSizeSyntax)};
-    if (s[0] < '0' || s[0] > '9') return {std::nullopt, std::string(kSizeSyntax)};
-    unsigned base = 10;
-    std::size_t i = 0;
-    if (s[0] == '0') {
-        unsigned v = 0;
-        if (s.size() > 2 && (s[1] | 0x20) == 'x' && isDigitIn(s[2], 16, v)) {
-            base = 16;
-            i = 2;
-        } else {
-            base = 8;
-        }
-    }
-    std::uint64_t ret = 0;
-    for (unsigned val = 0; i < s.size() && isDigitIn(s[i], base, val); ++i) {
-        if (ret > (std::numeric_limits<std::uint64_t>::max() - val) / base)
-            return {std::nullopt, "the value exceeds 2^64-1 (18446744073709551615)"};
-        ret = ret * base + val;
-    }
-    if (base == 8 && i < s.size() && (s[i] == '8' || s[i] == '9'))
-        return {std::nullopt, "a leading 0 makes it octal, as in the kernel's memparse, and '" +
-                                  std::string(1, s[i]) + "' is not an octal digit"};
-    if (i < s.size()) {
-        int shift = 0;
-        switch (s[i] | 0x20) {
-        case 'e':
-            shift = 60;
-            break;
-        case 'p':
-            shift = 50;
-            break;
-        case 't':
-            shift = 40;
-            break;
-        case 'g':
-            shift = 30;
-            break;
-        case 'm':
-            shift = 20;
-            break;
-        case 'k':
-            shift = 10;
-            break;
-        }
-        if (shift) {
-            if (ret >> (64 - shift))
-                return {std::nullopt, "the value exceeds 2^64-1 (18446744073709551615)"};
-            ret <<= shift;
-            ++i;
-        }
-    }
-    if (i != s.size()) return {std::nullopt, std::string(kSizeSyntax)};
-    return {ret, {}};
-}
 
 // ---------------------------------------------------------------- helpers
 
-std::string escapeToken(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
 
 std::string child(const std::string& ptr, const std::string& key) {
-    return ptr + "/" + escapeToken(key);
+    return ptr + "/" + jsonPointerEscape(key);
 }
 std::string child(const std::string& ptr, std::size_t index) {
     return ptr + "/" + std::to_string(index);
@@ -269,7 +174,7 @@ class PathTracker {
         case json::parse_event_t::key: {
             Frame& f = stack_.back();
             std::string key = parsed.get<std::string>();
-            f.seg = escapeToken(key);
+            f.seg = jsonPointerEscape(key);
             f.pending = true;
             if (!f.keys.insert(key).second && duplicate.empty()) {
                 duplicate = pointer();

@@ -101,6 +101,28 @@ TEST_P(QemuCapture, ZoneSpansIdentical) {
     }
 }
 
+TEST_P(QemuCapture, IomemTopLevelFromE820) {
+    // /proc/iomem also lists device windows (PCI buses, ROMs) that mmsim
+    // does not model, and reserved e820 ranges above 1 MiB end up nested
+    // under them. Every e820-derived line of ours must be in the kernel's
+    // file (at some depth), and every top-level "System RAM" and "Reserved"
+    // line of the kernel must be ours.
+    auto procs = extractProcSections(log_);
+    std::vector<std::string> kernel_all, kernel_top;
+    for (const std::string& l : splitLines(procs.at("iomem"))) {
+        if (l.empty()) continue;
+        kernel_all.push_back(l.substr(l.find_first_not_of(' ')));
+        if (l[0] != ' ') kernel_top.push_back(l);
+    }
+    const std::vector<std::string> ours = splitLines(viewIomem(sim_->state()));
+    ASSERT_FALSE(ours.empty());
+    for (const std::string& l : ours)
+        EXPECT_NE(std::find(kernel_all.begin(), kernel_all.end(), l), kernel_all.end()) << l;
+    for (const std::string& l : kernel_top)
+        if (l.find(" : System RAM") != std::string::npos || l.find(" : Reserved") != std::string::npos)
+            EXPECT_NE(std::find(ours.begin(), ours.end(), l), ours.end()) << l;
+}
+
 TEST_P(QemuCapture, ManagedAndWatermarksWithinTwoPercent) {
     auto procs = extractProcSections(log_);
     auto want = test::parseZoneinfo(procs.at("zoneinfo"));
