@@ -28,6 +28,7 @@
 // is checked against the replayed calls, so a log with lines missing is
 // rejected instead of producing a scenario that boots differently.
 #include "core/import_dmesg.h"
+#include "core/scenario.h"
 
 #include "core/error.h"
 #include "core/types.h"
@@ -1567,7 +1568,32 @@ bool isBootLine(const std::string& m) {
 } // namespace
 
 nlohmann::ordered_json importDmesg(const std::string& text, const std::string& filename) {
-    return Importer(text, filename).run();
+    nlohmann::ordered_json out = Importer(text, filename).run();
+    // A log may carry bytes that are not UTF-8 (serial-line noise inside a
+    // command line or a caller name): JSON text must be UTF-8, so such
+    // bytes become U+FFFD, as the kernel's own text would be shown.
+    out = nlohmann::ordered_json::parse(
+        out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    // What the importer writes must load. A log can describe a machine the
+    // loader refuses (no usable RAM, a command-line option whose size does
+    // not parse, ...): report it against the log line it came from.
+    try {
+        (void)loadScenario(out.dump(), filename + " (imported)");
+    } catch (const InputError& e) {
+        const std::string& ptr = e.pointer();
+        const char* needle = ptr.rfind("/machine/cmdline", 0) == 0 ? "Command line:"
+                             : ptr.rfind("/machine/e820", 0) == 0  ? "BIOS-e820:"
+                             : ptr.rfind("/machine/numa", 0) == 0  ? "SRAT:"
+                                                                   : nullptr;
+        std::size_t at = needle ? text.find(needle) : std::string::npos;
+        if (at == std::string::npos) at = 0;
+        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+        const auto bol = text.rfind('\n', at == 0 ? 0 : at - 1);
+        const auto col = at - (bol == std::string::npos || at == 0 ? 0 : bol + 1) + 1;
+        throw InputError({filename, static_cast<int>(line), static_cast<int>(col)}, "",
+                         "this boot log describes a machine mmsim cannot load: " + e.message());
+    }
+    return out;
 }
 
 nlohmann::ordered_json importDmesgFile(const std::string& path) {

@@ -880,6 +880,17 @@ Scenario loadScenario(const std::string& text, const std::string& filename) {
         std::size_t offset = tokenStart(text, e.byte > 0 ? e.byte - 1 : 0, msg);
         throw InputError(JsonLocator::offsetToLoc(text, offset, filename), tracker.pointer(),
                          "invalid JSON: " + msg);
+    } catch (const json::exception& e) {
+        // e.g. out_of_range.406 "number overflow parsing '1e999'": nlohmann
+        // gives no position, so point at the first occurrence of the token.
+        std::string msg = e.what();
+        if (auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);
+        std::size_t offset = 0;
+        if (auto q1 = msg.find('\''), q2 = msg.rfind('\''); q1 != std::string::npos && q2 > q1)
+            if (auto at = text.find(msg.substr(q1 + 1, q2 - q1 - 1)); at != std::string::npos)
+                offset = at;
+        throw InputError(JsonLocator::offsetToLoc(text, offset, filename), tracker.pointer(),
+                         "invalid JSON: " + msg);
     }
     sc.locator = JsonLocator::build(text, filename);
     if (!tracker.duplicate.empty()) {

@@ -811,3 +811,15 @@ TEST(ImportDmesgExtract, ProcSections) {
 }
 
 } // namespace
+
+// Found by fuzz_dmesg: a byte that is not UTF-8 in the command line made
+// the produced JSON undumpable. It now becomes U+FFFD and the scenario loads.
+TEST(ImportDmesgRobust, NonUtf8BytesInTheLog) {
+    std::string log = slurp(fixture("kernel/qemu-6.12-n1-448M.log"));
+    const std::string key = "Command line: console=ttyS0";
+    log.insert(log.find(key) + key.size(), " \xff\xfe");
+    const json sc = mmsim::importDmesg(log, "utf8.log");
+    const std::string text = sc.dump();
+    EXPECT_NE(sc["machine"]["cmdline"].get<std::string>().find("\xef\xbf\xbd"), std::string::npos);
+    EXPECT_NO_THROW((void)mmsim::loadScenario(text, "utf8.json"));
+}

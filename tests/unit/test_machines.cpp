@@ -280,4 +280,26 @@ TEST(Machines, SmallMachineDisablesMobilityGrouping) {
     EXPECT_EQ(s->state().mm.min_free_kbytes, want);
 }
 
+TEST(Machines, SysctlsRecomputeWatermarksAndReserves) {
+    auto s = boot(machineJson(kPc4G, R"(, "sysctl": {"vm.min_free_kbytes": 8192,
+        "vm.watermark_scale_factor": 100, "vm.lowmem_reserve_ratio": [128, 64, 16, 0, 0]})"));
+    const MmModel& mm = s->state().mm;
+    EXPECT_EQ(mm.min_free_kbytes, 8192);
+    const Zone& dma = zone(*s, 0, ZONE_DMA);
+    const Zone& dma32 = zone(*s, 0, ZONE_DMA32);
+    const Zone& normal = zone(*s, 0, ZONE_NORMAL);
+    const std::uint64_t lowmem = dma.wmark_managed + dma32.wmark_managed + normal.wmark_managed;
+    for (const Zone* z : {&dma, &dma32, &normal}) {
+        const std::uint64_t min = 2048 * z->wmark_managed / lowmem; // 8192 KiB = 2048 pages
+        const std::uint64_t step = std::max(min / 4, z->wmark_managed * 100 / 10000);
+        EXPECT_EQ(z->watermark[WMARK_MIN], min) << z->name();
+        EXPECT_EQ(z->watermark[WMARK_LOW], min + step) << z->name();
+        EXPECT_EQ(z->watermark[WMARK_HIGH], min + 2 * step) << z->name();
+    }
+    EXPECT_EQ(dma.lowmem_reserve[ZONE_DMA32], dma32.lowmem_managed / 128);
+    EXPECT_EQ(dma.lowmem_reserve[ZONE_NORMAL], (dma32.lowmem_managed + normal.lowmem_managed) / 128);
+    EXPECT_EQ(dma32.lowmem_reserve[ZONE_NORMAL], normal.lowmem_managed / 64);
+    EXPECT_EQ(normal.lowmem_reserve[ZONE_MOVABLE], 0u); // nothing above Normal
+}
+
 } // namespace

@@ -48,6 +48,9 @@ const BadCase kBadCases[] = {
     {"TruncatedFile", HDR " \"machine\": {\"cpus\": 2,", "unexpected end of input", 2, 24,
      "/machine"},
     {"EmptyInput", "", "unexpected end of input", 1, 1, ""},
+    // Found by fuzz_scenario: nlohmann throws out_of_range, not parse_error.
+    {"NumberOverflow", HDR " \"machine\": {\"e820\": [\n  {\"addr\": 0, \"size\": 1e999}]}}",
+     "invalid JSON: number overflow parsing '1e999'", 3, 23, "/machine/e820/0/size"},
     {"TrailingGarbage", HDR MACHINE "}\n}", "expected end of input", 3, 1, ""},
     {"IllFormedUtf8", HDR " \"title\": \"\xff\"}", "ill-formed UTF-8", 2, 12, "/title"},
     {"MissingComma", HDR " \"machine\": {\"cpus\": 2\n  \"e820\": []}}",
