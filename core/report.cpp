@@ -3,6 +3,7 @@
 // print 0 so the layout stays identical to a real /proc file.
 #include "core/report.h"
 
+#include "core/frag_index.h"
 #include "core/strfmt.h"
 
 #include <stdexcept>
@@ -183,10 +184,31 @@ std::string viewBuddyinfo(const BootState& st) {
     return out;
 }
 
+static std::string fragView(const BootState& st, bool extfrag) {
+    if (!st.mm.buddy_ready)
+        throw std::logic_error("no buddy allocator yet: memblock_free_all has not run");
+    std::string out;
+    for (const Node& n : st.mm.nodes) {
+        if (!n.has_memory) continue;
+        for (const Zone& z : n.zones) {
+            if (!z.populated()) continue;
+            NrFree nr{};
+            for (int o = 0; o < NR_PAGE_ORDERS; ++o) nr[static_cast<size_t>(o)] = z.free_area.nrFree(o);
+            out += (extfrag ? extfragIndexLine(n.nid, z.name(), nr)
+                            : unusableIndexLine(n.nid, z.name(), nr)) +
+                   "\n";
+        }
+    }
+    return out;
+}
+
+std::string viewUnusableIndex(const BootState& st) { return fragView(st, false); }
+std::string viewExtfragIndex(const BootState& st) { return fragView(st, true); }
+
 const std::vector<std::string>& viewNames() {
     static const std::vector<std::string> names = {"e820",     "memblock", "boot",
                                                    "iomem",    "zoneinfo", "buddyinfo",
-                                                   "dmesg"};
+                                                   "unusable_index", "extfrag_index", "dmesg"};
     return names;
 }
 
@@ -198,6 +220,8 @@ std::string renderView(const Simulation& sim, const std::string& name) {
     if (name == "iomem") return viewIomem(st);
     if (name == "zoneinfo") return viewZoneinfo(st, sim.scenario().machine.cpus);
     if (name == "buddyinfo") return viewBuddyinfo(st);
+    if (name == "unusable_index") return viewUnusableIndex(st);
+    if (name == "extfrag_index") return viewExtfragIndex(st);
     if (name == "dmesg") {
         std::string out;
         for (const std::string& l : sim.kernelLog()) out += l + "\n";

@@ -22,5 +22,7 @@ std::string viewBoot(const BootState& st);
 std::string viewIomem(const BootState& st);
 std::string viewZoneinfo(const BootState& st, int cpus);
 std::string viewBuddyinfo(const BootState& st);
+std::string viewUnusableIndex(const BootState& st);
+std::string viewExtfragIndex(const BootState& st);
 
 } // namespace mmsim

@@ -223,7 +223,9 @@ INSTANTIATE_TEST_SUITE_P(Fidelity, QemuCapture,
                                            Capture{"qemu-6.12-n4-asym-4G.log"},
                                            Capture{"qemu-6.1-n1-3G-kernelcore.log"},
                                            Capture{"qemu-6.12-n1-448M.log"},
-                                           Capture{"qemu-6.1-n2-2G-mem.log"}),
+                                           Capture{"qemu-6.1-n2-2G-mem.log"},
+                                           Capture{"qemu-6.12-n2-2G-extfrag.log"},
+                                           Capture{"qemu-6.1-n2-2G-extfrag.log"}),
                          [](const auto& info) {
                              std::string n = info.param.file;
                              n = n.substr(5, n.size() - 9); // drop "qemu-" and ".log"
