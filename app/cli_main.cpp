@@ -26,8 +26,9 @@ int runCommand(const std::string& path, long steps, const std::vector<std::strin
         try {
             std::cout << mmsim::renderView(sim, v);
         } catch (const std::logic_error& e) {
+            // Asking for a view the state does not have yet is a bad request.
             std::cerr << "mmsim-cli: " << v << ": " << e.what() << "\n";
-            return 1;
+            return 2;
         }
     }
     if (!trace.empty()) {

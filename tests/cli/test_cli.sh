@@ -52,6 +52,9 @@ echo keep > "$tmp/existing.json"
 if [ "$(cat "$tmp/existing.json")" = keep ]; then ok; else bad "failed import replaced an existing file"; fi
 # Unknown view / subcommand: usage error, exit 2.
 "$cli" run "$src/scenarios/default.json" --print nosuchview >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown view exit code"
+printf '{"format": "mmsim-scenario/1", "machine": {"e820": []}, "boot": [{"op": "memblock_add", "base": 0, "size": "1G"}]}' > "$tmp/mb.json"
+"$cli" run "$tmp/mb.json" --print memblock > /dev/null && ok || bad "memblock-only scenario"
+"$cli" run "$tmp/mb.json" --print zoneinfo > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "zoneinfo in the memblock phase: exit code"
 "$cli" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown subcommand exit code"
 
 echo "$pass passed, $fail failed"
