@@ -12,6 +12,7 @@
 // as an estimate and are recounted when memblock_free_all hands the free
 // ranges to the buddy allocator: only pages actually freed count.
 #include "core/mm_model.h"
+#include "core/page_alloc.h"
 
 #include "core/strfmt.h"
 
@@ -375,24 +376,34 @@ void freeAreaInit(MmModel& mm, const Memblock& mb, const CmdlineOptions& opts) {
     mm.zones_initialised = true;
 }
 
+// __free_pages_core(): the pages become managed by the zone and go to the
+// buddy allocator through __free_pages_ok(FPI_TO_TAIL).
+static void freePagesCore(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi) {
+    z.managed_pages += 1ull << order;
+    mm.totalram_pages += 1ull << order;
+    freeOnePage(mm, z, pfn, order, fpi, nullptr);
+}
+
+// The zone a page belongs to (page_zone()): memmap_init() gave it the zone
+// of its memblock node that spans it; pages of a range without a valid node
+// go to the first zone spanning them.
+static Zone* pageZone(MmModel& mm, pfn_t pfn, int nid) {
+    if (nid >= 0 && static_cast<std::size_t>(nid) < mm.nodes.size())
+        for (Zone& z : mm.nodes[static_cast<std::size_t>(nid)].zones)
+            if (z.spanned_pages && z.spans(pfn)) return &z;
+    return zoneOfPfn(mm, pfn);
+}
+
 // __free_pages_memory(): the largest naturally aligned blocks, ascending.
-static void freePagesMemory(MmModel& mm, pfn_t start, pfn_t end) {
+static void freePagesMemory(MmModel& mm, pfn_t start, pfn_t end, int nid) {
+    Zone* z = nullptr;
     while (start < end) {
         int order = start == 0 ? MAX_PAGE_ORDER
                                : std::min(MAX_PAGE_ORDER, __builtin_ctzll(start));
         while (start + (1ull << order) > end) --order;
-        // Find the zone holding this block.
-        for (Node& node : mm.nodes) {
-            for (Zone& z : node.zones) {
-                if (!z.spanned_pages || !z.spans(start)) continue;
-                z.managed_pages += 1ull << order;
-                mm.totalram_pages += 1ull << order;
-                z.free_area.freeOnePage(start, order, MIGRATE_MOVABLE, z.zone_start_pfn,
-                                        z.zone_end_pfn());
-                goto done;
-            }
-        }
-    done:
+        // The zone holding this block (usually the previous block's).
+        if (!z || !z->spans(start)) z = pageZone(mm, start, nid);
+        if (z) freePagesCore(mm, *z, start, order, FPI_TO_TAIL);
         start += 1ull << order;
     }
 }
@@ -400,10 +411,12 @@ static void freePagesMemory(MmModel& mm, pfn_t start, pfn_t end) {
 void memblockFreeAll(MmModel& mm, Memblock& mb) {
     mm.forEachZone([](Zone& z) { z.managed_pages = 0; });
     mm.totalram_pages = 0;
+    // memmap_init() typed the pageblocks when it initialised the memory map.
+    initPageblocks(mm, mb);
     mb.clearHotplug(0, PHYS_ADDR_MAX);
     for (const MemblockFreeRange& f : mb.freeRanges(NUMA_NO_NODE, MEMBLOCK_NONE)) {
         pfn_t s = PFN_UP(f.start), e = PFN_DOWN(f.end);
-        if (s < e) freePagesMemory(mm, s, e);
+        if (s < e) freePagesMemory(mm, s, e, f.nid);
     }
     mm.buddy_ready = true;
 }
@@ -411,16 +424,13 @@ void memblockFreeAll(MmModel& mm, Memblock& mb) {
 std::uint64_t freeReservedArea(MmModel& mm, phys_addr_t base, phys_addr_t size) {
     pfn_t s = PFN_UP(base), e = PFN_DOWN(base + size);
     if (s >= e) return 0;
-    // free_reserved_area frees page by page; the buddy merges them.
+    // free_reserved_area() frees page by page (free_reserved_page: the
+    // page becomes managed, then __free_page, no FPI flags); the buddy
+    // allocator merges them.
+    Zone* z = nullptr;
     for (pfn_t pfn = s; pfn < e; ++pfn) {
-        for (Node& node : mm.nodes)
-            for (Zone& z : node.zones)
-                if (z.spanned_pages && z.spans(pfn)) {
-                    z.managed_pages += 1;
-                    mm.totalram_pages += 1;
-                    z.free_area.freeOnePage(pfn, 0, MIGRATE_MOVABLE, z.zone_start_pfn,
-                                            z.zone_end_pfn());
-                }
+        if (!z || !z->spans(pfn)) z = zoneOfPfn(mm, pfn);
+        if (z) freePagesCore(mm, *z, pfn, 0, FPI_NONE);
     }
     return e - s;
 }

@@ -6,11 +6,13 @@
 #pragma once
 
 #include "core/free_area.h"
+#include "core/pageblock.h"
 #include "core/types.h"
 
 #include <array>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mmsim {
@@ -32,6 +34,18 @@ struct Zone {
     std::uint64_t watermark_boost = 0;
     std::array<std::uint64_t, MAX_NR_ZONES> lowmem_reserve{};
     FreeArea free_area;
+    // Buddy allocator state beside the free lists (page_alloc*.cpp).
+    Pageblocks pageblocks;
+    struct AllocatedBlock {
+        std::uint8_t order = 0;
+        std::uint8_t mt = 0;        // gfp_migratetype of the request
+        bool movable = false;       // __GFP_MOVABLE: counted as migratable
+    };
+    std::unordered_map<pfn_t, AllocatedBlock> allocated; // allocated blocks by head pfn
+    std::uint64_t allocated_pages = 0;
+    std::uint64_t nr_reserved_highatomic = 0;
+    bool below_high = false;      // ZONE_BELOW_HIGH (6.12; sticky without pcp)
+    bool boosted_watermark = false; // ZONE_BOOSTED_WATERMARK
     // managed_pages when the watermarks / lowmem_reserve were last set.
     std::uint64_t wmark_managed = 0;
     std::uint64_t lowmem_managed = 0;

@@ -22,7 +22,7 @@ FieldSpec choice(std::string_view name, FieldKind kind, bool required,
     return {name, kind, required, std::move(choices), 0, 0, doc};
 }
 // An integer in [min, max] (for later ops: "order" is intField("order", true, 0, 10, ...)).
-[[maybe_unused]] FieldSpec intField(std::string_view name, bool required, std::int64_t min,
+FieldSpec intField(std::string_view name, bool required, std::int64_t min,
                                     std::int64_t max, std::string_view doc) {
     return {name, FieldKind::Int, required, {}, min, max, doc};
 }
@@ -128,6 +128,31 @@ std::vector<OpSpec> makeOps() {
          {base(), size(),
           opt("what", K::String, "what is freed, printed as \"Freeing WHAT memory: NK\"")},
          "free_reserved_area: return reserved memory to the buddy allocator"});
+    ops.push_back(
+        {"alloc_pages",
+         OpPhase::Steps,
+         {intField("order", true, 0, 10, "2^order pages (0..MAX_PAGE_ORDER)"),
+          req("gfp", K::Gfp, "GFP flags, e.g. \"GFP_KERNEL\" or \"GFP_ATOMIC | __GFP_COMP\""),
+          intField("cpu", false, 0, 1023, "the CPU asking (default 0): its node's zonelist"),
+          intField("nid", false, -1, 1023,
+                   "preferred node (default -1: the CPU's node; alloc_pages_node)"),
+          intField("count", false, 1, 1000000, "how many blocks to allocate (default 1)"),
+          opt("as", K::Name, "name of the allocation (all its blocks when count > 1)")},
+         "alloc_pages: allocate 2^order pages from the buddy allocator"});
+    ops.push_back({"free_pages",
+                   OpPhase::Steps,
+                   {req("ref", K::Name, "name given by alloc_pages' \"as\"")},
+                   "__free_pages: free every block of a named allocation"});
+    ops.push_back(
+        {"sysctl",
+         OpPhase::Steps,
+         {choice("name", K::Enum, true,
+                 {"vm.min_free_kbytes", "vm.watermark_scale_factor", "vm.lowmem_reserve_ratio"},
+                 "the sysctl written"),
+          req("value", K::Any,
+              "integer (vm.min_free_kbytes >= 0, vm.watermark_scale_factor 1..3000) or an array "
+              "of 5 integers (vm.lowmem_reserve_ratio)")},
+         "write a vm sysctl: the watermarks or lowmem_reserve are recomputed as the handler does"});
     return ops;
 }
 

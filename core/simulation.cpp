@@ -46,7 +46,8 @@ std::uint32_t flagsArg(const mmsim::Step& s) {
     return f;
 }
 
-const std::set<std::string> kBuddyOps = {"free_reserved_area"};
+const std::set<std::string> kBuddyOps = {"free_reserved_area", "alloc_pages", "free_pages",
+                                          "sysctl"};
 
 } // namespace
 
@@ -75,6 +76,8 @@ void Simulation::step() {
     BootState saved = st_;
     const std::size_t log_size = log_.size();
     auto names_saved = names_;
+    auto allocs_saved = allocs_;
+    events_.clear();
     try {
         switch (op.kind) {
         case Op::AutoBoot: x86AutoBoot(st_, scenario_.machine); break;
@@ -89,6 +92,8 @@ void Simulation::step() {
         st_.memblock.setDebugSink([this](const std::string& l) { printk(l); });
         log_.resize(log_size);
         names_ = std::move(names_saved);
+        allocs_ = std::move(allocs_saved);
+        events_.clear();
         const mmsim::Step& s = *op.step;
         throw InputError(s.loc, s.pointer, std::string(s.op) + ": " + e.what());
     }
@@ -220,18 +225,20 @@ void Simulation::execStep(const mmsim::Step& s) {
             for (const Node& n : st_.mm.nodes)
                 for (const Zone& z : n.zones)
                     if (z.spanned_pages && z.spans(pfn)) {
-                        auto it = z.free_area.blocks().upper_bound(pfn);
-                        if (it != z.free_area.blocks().begin()) {
-                            --it;
-                            if (pfn < it->first + (1ull << it->second.order))
-                                throw OpError(strprintf("pfn %#llx is already free",
-                                                        (unsigned long long)pfn));
-                        }
+                        if (z.free_area.findContaining(pfn, nullptr))
+                            throw OpError(strprintf("pfn %#llx is already free",
+                                                    (unsigned long long)pfn));
                     }
         }
         std::uint64_t n = freeReservedArea(st_.mm, base, size);
         printk(strprintf("Freeing %s memory: %lluK", strArg(s, "what", "reserved").c_str(),
                          (unsigned long long)(n << 2)));
+    } else if (s.op == "alloc_pages") {
+        execAllocPages(s);
+    } else if (s.op == "free_pages") {
+        execFreePages(s);
+    } else if (s.op == "sysctl") {
+        execSysctl(s);
     } else if (s.op == "memblock_dump") {
         for (const std::string& l : splitLines(st_.memblock.dump())) printk(l);
     } else if (s.op.rfind("memblock_", 0) == 0 || s.op == "free_area_init" ||
@@ -239,6 +246,97 @@ void Simulation::execStep(const mmsim::Step& s) {
         execBootStep(s);
     } else {
         throw OpError("operation not supported yet");
+    }
+}
+
+void Simulation::execAllocPages(const mmsim::Step& s) {
+    MmModel& mm = st_.mm;
+    std::string err;
+    const std::optional<gfp_t> gfp = parseGfp(strArg(s, "gfp"), mm.profile, &err);
+    if (!gfp) throw OpError(err);
+    if (!gfpZone(*gfp))
+        throw OpError("invalid GFP zone modifiers: at most one of __GFP_DMA, __GFP_HIGHMEM and "
+                      "__GFP_DMA32 may be given");
+    if (gfpMigratetype(*gfp, false) < 0)
+        throw OpError("__GFP_MOVABLE and __GFP_RECLAIMABLE may not be combined");
+    AllocRequest req;
+    req.gfp = *gfp;
+    req.order = intArg(s, "order", 0);
+    req.cpu = intArg(s, "cpu", 0);
+    req.nid = intArg(s, "nid", NUMA_NO_NODE);
+    if (req.cpu >= scenario_.machine.cpus)
+        throw OpError(strprintf("cpu %d does not exist (the machine has %d)", req.cpu,
+                                scenario_.machine.cpus));
+    if (req.nid != NUMA_NO_NODE &&
+        (static_cast<std::size_t>(req.nid) >= mm.nodes.size() ||
+         !mm.nodes[static_cast<std::size_t>(req.nid)].online))
+        throw OpError(strprintf("node %d is not online", req.nid));
+    const std::string name = strArg(s, "as");
+    if (!name.empty() && allocs_.count(name))
+        throw OpError("name '" + name + "' belongs to a live allocation: free it first");
+    const int count = intArg(s, "count", 1);
+    PageAllocation pa;
+    int failed = 0;
+    std::string reason;
+    for (int i = 0; i < count; ++i) {
+        AllocOutcome o = allocPages(mm, req, &events_);
+        if (o.ok) {
+            pa.blocks.emplace_back(o.pfn, o.order);
+        } else {
+            if (!failed) reason = o.reason;
+            ++failed;
+        }
+    }
+    if (failed)
+        printk(strprintf("alloc_pages: %d of %d order-%d allocations failed (%s): %s", failed,
+                         count, req.order, formatGfp(req.gfp, mm.profile).c_str(),
+                         reason.c_str()));
+    if (!name.empty() && !pa.blocks.empty()) allocs_[name] = std::move(pa);
+}
+
+void Simulation::execFreePages(const mmsim::Step& s) {
+    const std::string name = strArg(s, "ref");
+    auto it = allocs_.find(name);
+    if (it == allocs_.end())
+        throw OpError("no live allocation is named '" + name + "' (never allocated, or freed "
+                      "already)");
+    for (const auto& [pfn, order] : it->second.blocks) {
+        FreeOutcome o = freePages(st_.mm, pfn, order, &events_);
+        if (!o.ok) throw OpError(o.error);
+    }
+    allocs_.erase(it);
+}
+
+void Simulation::execSysctl(const mmsim::Step& s) {
+    MmModel& mm = st_.mm;
+    const std::string name = strArg(s, "name");
+    const json& v = s.args.at("value");
+    auto intValue = [&](long lo, long hi) {
+        if (!v.is_number_integer()) throw OpError(name + " takes an integer");
+        const long x = v.get<long>();
+        if (x < lo || x > hi) throw OpError(strprintf("%s must be in %ld..%ld", name.c_str(), lo, hi));
+        return x;
+    };
+    if (name == "vm.min_free_kbytes") {
+        // min_free_kbytes_sysctl_handler()
+        mm.min_free_kbytes = mm.user_min_free_kbytes = mm.sysctl.min_free_kbytes =
+            intValue(0, 2147483647);
+        setupPerZoneWmarks(mm);
+    } else if (name == "vm.watermark_scale_factor") {
+        mm.sysctl.watermark_scale_factor = intValue(1, 3000);
+        setupPerZoneWmarks(mm);
+    } else if (name == "vm.lowmem_reserve_ratio") {
+        if (!v.is_array() || v.size() != MAX_NR_ZONES)
+            throw OpError(strprintf("%s takes an array of %d integers", name.c_str(), MAX_NR_ZONES));
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (!v[i].is_number_integer()) throw OpError(name + " takes integers");
+            const long x = v[i].get<long>();
+            // lowmem_reserve_ratio_sysctl_handler(): values below 1 mean 0.
+            mm.sysctl.lowmem_reserve_ratio[i] = x < 1 ? 0 : x;
+        }
+        setupPerZoneLowmemReserve(mm);
+    } else {
+        throw OpError("unknown sysctl '" + name + "'");
     }
 }
 

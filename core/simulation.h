@@ -3,6 +3,7 @@
 // operation per step and keeps the kernel log the operations print.
 #pragma once
 
+#include "core/page_alloc.h"
 #include "core/scenario.h"
 #include "core/x86_setup.h"
 
@@ -45,10 +46,20 @@ public:
     const std::vector<std::string>& kernelLog() const { return log_; }
     const std::vector<ExpectFailure>& failedExpects() const { return failures_; }
     const std::map<std::string, phys_addr_t>& names() const { return names_; }
+    // Live page allocations by name (alloc_pages "as"): every block's pfn and order.
+    struct PageAllocation {
+        std::vector<std::pair<pfn_t, int>> blocks;
+    };
+    const std::map<std::string, PageAllocation>& pageAllocations() const { return allocs_; }
+    // The micro-events of the last executed step (alloc_pages, free_pages).
+    const EventSink& lastEvents() const { return events_; }
 
 private:
     void execBootStep(const mmsim::Step& s);
     void execStep(const mmsim::Step& s);
+    void execAllocPages(const mmsim::Step& s);
+    void execFreePages(const mmsim::Step& s);
+    void execSysctl(const mmsim::Step& s);
     void ensureBuddy();
     void doFreeAreaInit();
     void doZonelists();
@@ -62,6 +73,8 @@ private:
     std::vector<std::string> log_;
     std::vector<ExpectFailure> failures_;
     std::map<std::string, phys_addr_t> names_;
+    std::map<std::string, PageAllocation> allocs_;
+    EventSink events_;
 };
 
 } // namespace mmsim

@@ -75,6 +75,28 @@ struct KernelProfile {
     std::string allocRangeNidFallbackCaller() const {
         return is61() ? allocRangeNidCaller() : "memblock_alloc_range_nid+0x101/0x180";
     }
+
+    // ---- buddy allocator (page_alloc*.cpp) ----
+    // Migratetype fallback: 6.12.117 (Debian backport of 6.15's rework)
+    // claims a whole block first, then steals a single block
+    // (__rmqueue_claim / __rmqueue_steal); 6.1 has __rmqueue_fallback +
+    // steal_suitable_fallback.
+    bool claimThenSteal() const { return !is61(); }
+    // free_one_page() splits a block above pageblock order into pageblocks,
+    // each freed with its own type (split_large_buddy, 6.10+).
+    bool freeSplitsLargeBuddy() const { return !is61(); }
+    // __free_one_page() re-types the buddy's pageblocks when it merges
+    // blocks of two (mergeable) types at pageblock order and above (6.10+).
+    bool mergeRetypesBuddy() const { return !is61(); }
+    // The watermark test hides free HIGHATOMIC pages (nr_free_highatomic,
+    // 6.10+) rather than every reserved HIGHATOMIC page (nr_reserved_highatomic).
+    bool watermarkHidesFreeHighatomic() const { return !is61(); }
+    // get_page_from_freelist() tests the high mark first (ZONE_BELOW_HIGH, 6.7+).
+    bool testsHighWatermarkFirst() const { return !is61(); }
+    // reserve_highatomic_pageblock(): 6.12 reserves nothing when 1% of the
+    // zone is below a pageblock and caps at ALIGN(1%, pageblock); 6.1 caps
+    // at 1% + one pageblock.
+    bool highatomicLimitAligned() const { return !is61(); }
 };
 
 } // namespace mmsim

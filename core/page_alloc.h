@@ -1,0 +1,142 @@
+// The zoned buddy allocator (mm/page_alloc.c): alloc_pages, free_pages, the
+// boot hand-over, the micro-events each call emits and an invariant checker.
+// The essay on how it works is at the top of page_alloc.cpp.
+//
+// Layering: allocPages() is __alloc_pages (zonelist walk, watermarks, slow
+// path) and calls rmqueueBuddy() for a zone; freePages() is __free_pages and
+// calls freeOnePage(). A per-CPU page list layer goes between the two
+// levels: it calls rmqueueBuddy() in bulk with a carried RmqueueMode and
+// freeOnePage() when it drains.
+#pragma once
+
+#include "core/gfp.h"
+#include "core/mm_model.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mmsim {
+
+// One micro-event. Kinds are named after the kernel's tracepoints or the
+// functions that do the work; the fields a kind does not use stay at their
+// defaults.
+struct BuddyEvent {
+    enum Kind : std::uint8_t {
+        watermark_check,       // zone, order, mark (WMARK_*), mark_pages, free, reserve, pass
+        rmqueue_smallest,      // zone, pfn, order, from_order (the block taken), mt
+        buddy_split,           // zone, pfn (the upper half put back), from_order, order, mt
+        mm_page_alloc_extfrag, // pfn, order (alloc), from_order (fallback), mt, fallback_mt,
+                               // change_ownership
+        pageblock_steal,       // zone, pfn (pageblock start), mt (new), fallback_mt (old),
+                               // nr (free pages moved)
+        boost_watermark,       // zone, nr (new boost)
+        reserve_highatomic,    // zone, pfn (pageblock), fallback_mt (old type)
+        buddy_merge,           // zone, pfn (merged block), order (new order), mt
+        mm_page_alloc,         // pfn (NO_PFN: failed), order, mt, gfp
+        mm_page_free,          // pfn, order
+        alloc_fail,            // order, gfp, reason
+        kswapd_wake,           // nid, zone (highest), order
+        direct_reclaim,        // order: the kernel would reclaim/compact here (not modelled)
+        nofragment_retry,      // the zonelist is walked again without ALLOC_NOFRAGMENT
+    };
+    Kind kind = mm_page_alloc;
+    std::int16_t nid = -1;
+    std::int8_t zone = -1; // zone index
+    std::int8_t order = 0;
+    std::int8_t from_order = 0;
+    std::int8_t mt = -1;
+    std::int8_t fallback_mt = -1;
+    std::int8_t mark = -1; // WMARK_MIN / LOW / HIGH
+    bool pass = false;
+    bool change_ownership = false;
+    bool to_tail = false;
+    pfn_t pfn = NO_PFN;
+    std::uint64_t nr = 0;
+    std::int64_t free = 0;
+    std::uint64_t mark_pages = 0;
+    std::uint64_t reserve = 0;
+    gfp_t gfp = 0;
+    unsigned alloc_flags = 0;
+    const char* reason = nullptr; // static text
+};
+const char* buddyEventName(BuddyEvent::Kind k);
+// The event as ftrace prints a tracepoint: "mm_page_alloc: page=ffffea0000040000
+// pfn=0x1000 order=0 migratetype=0 gfp_flags=GFP_KERNEL"; mmsim's own events
+// use the same "name: key=value" shape.
+std::string formatBuddyEvent(const BuddyEvent& e, const KernelProfile& p);
+
+using EventSink = std::vector<BuddyEvent>;
+
+struct AllocRequest {
+    gfp_t gfp = 0;
+    int order = 0;
+    int cpu = 0;
+    int nid = NUMA_NO_NODE; // NUMA_NO_NODE: the CPU's node
+};
+
+struct ZoneSkip {
+    int nid = 0;
+    int zone = 0;
+    std::string why;
+};
+
+struct AllocOutcome {
+    bool ok = false;
+    pfn_t pfn = NO_PFN;
+    int nid = -1, zone = -1, order = 0, migratetype = 0;
+    std::string reason;          // failure: why, in words
+    std::vector<ZoneSkip> skips; // zones tried and passed over, in order
+    bool kswapd_woken = false;
+    bool would_reclaim = false; // the kernel would go on to direct reclaim/compaction
+};
+
+// alloc_pages(): never throws; a failure is an outcome with its reason.
+AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev = nullptr);
+
+struct FreeOutcome {
+    bool ok = false;
+    std::string error; // not an allocated block: nothing changed
+};
+// __free_pages(pfn, order) of a block allocPages returned.
+FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev = nullptr);
+
+// ---- zone level (for a pcp layer, the boot hand-over and tests) ----
+// rmqueue_buddy(): a block of 2^order pages of the zone, or NO_PFN. Does not
+// record the block as allocated (allocPages does).
+enum class RmqueueMode { Normal, Cma, Claim, Steal };
+pfn_t rmqueueBuddy(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
+                   EventSink* ev = nullptr);
+pfn_t rmqueueBuddyMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
+                       RmqueueMode& mode, EventSink* ev);
+// FPI flags
+constexpr unsigned FPI_NONE = 0, FPI_TO_TAIL = 1u << 1;
+// free_one_page(): 6.12 splits blocks above pageblock order into pageblocks
+// (split_large_buddy), each freed with its pageblock's type; 6.1 frees the
+// block whole with the type of its first pageblock.
+void freeOnePage(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi, EventSink* ev);
+// __free_one_page() with an explicit migratetype.
+void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned fpi, EventSink* ev);
+
+// Boot: memmap_init()'s pageblock types (MOVABLE where a memory range holds
+// the block's first pfn) and present flags, for every zone.
+void initPageblocks(MmModel& mm, const Memblock& mb);
+// The zone holding pfn (spanned), or nullptr.
+Zone* zoneOfPfn(MmModel& mm, pfn_t pfn);
+
+// ---- views ----
+struct PageblockCounts {
+    std::array<std::uint64_t, MIGRATE_TYPES> n{};
+};
+// What /proc/pagetypeinfo counts: every pageblock with a memory map whose
+// first pfn in the zone lies in the zone, by type.
+PageblockCounts pageblockCounts(const Zone& z);
+int pageblockType(const Zone& z, pfn_t pfn);
+
+// The first violated invariant of the whole buddy state, or "".
+std::string checkBuddyInvariants(const MmModel& mm);
+
+// watermark_boost_factor (vm.watermark_boost_factor, default 15000).
+constexpr std::uint64_t WATERMARK_BOOST_FACTOR = 15000;
+
+} // namespace mmsim

@@ -1,0 +1,28 @@
+// Helpers shared by the page_alloc*.cpp files (not part of the API).
+#pragma once
+
+#include "core/page_alloc.h"
+
+namespace mmsim::buddy {
+
+inline void emit(EventSink* ev, const BuddyEvent& e) {
+    if (ev) ev->push_back(e);
+}
+inline BuddyEvent event(BuddyEvent::Kind k, const Zone& z) {
+    BuddyEvent e;
+    e.kind = k;
+    e.nid = static_cast<std::int16_t>(z.nid);
+    e.zone = static_cast<std::int8_t>(z.idx);
+    return e;
+}
+// change_pageblock_range(): every pageblock of a block of this order.
+inline void changePageblockRange(Zone& z, pfn_t pfn, int order, int mt) {
+    const std::uint64_t n = order > PAGEBLOCK_ORDER ? 1ull << (order - PAGEBLOCK_ORDER) : 1;
+    for (std::uint64_t i = 0; i < n; ++i)
+        if (z.pageblocks.covers(pfn + i * PAGEBLOCK_NR_PAGES))
+            z.pageblocks.setType(pfn + i * PAGEBLOCK_NR_PAGES, mt);
+}
+// reserve_highatomic_pageblock(), after a successful ALLOC_HIGHATOMIC allocation.
+void reserveHighatomicPageblock(MmModel& mm, Zone& z, pfn_t pfn, int order, EventSink* ev);
+
+} // namespace mmsim::buddy

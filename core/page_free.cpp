@@ -1,0 +1,155 @@
+// Freeing: __free_one_page() and its callers (mm/page_alloc.c), the boot
+// hand-over of memblock_free_all() and the pageblock set-up of memmap_init().
+#include "core/page_alloc.h"
+
+#include "core/page_alloc_internal.h"
+
+#include "core/strfmt.h"
+
+namespace mmsim {
+
+namespace {
+
+using buddy::changePageblockRange;
+using buddy::emit;
+
+// find_buddy_page_pfn(): the buddy is a free block of exactly this order in
+// the same zone.
+bool buddyFree(const Zone& z, pfn_t buddy, int order) {
+    return z.spans(buddy) && z.free_area.isFreeAt(buddy, order);
+}
+
+} // namespace
+
+Zone* zoneOfPfn(MmModel& mm, pfn_t pfn) {
+    for (Node& node : mm.nodes)
+        for (Zone& z : node.zones)
+            if (z.spanned_pages && z.spans(pfn)) return &z;
+    return nullptr;
+}
+
+int pageblockType(const Zone& z, pfn_t pfn) {
+    return z.pageblocks.covers(pfn) ? z.pageblocks.type(pfn) : MIGRATE_UNMOVABLE;
+}
+
+void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned fpi, EventSink* ev) {
+    FreeArea& fa = z.free_area;
+    while (order < MAX_PAGE_ORDER) {
+        const pfn_t buddy = pfn ^ (1ull << order);
+        if (!buddyFree(z, buddy, order)) break;
+        int buddy_mt = mt;
+        if (order >= PAGEBLOCK_ORDER) {
+            // Never merge a HIGHATOMIC/ISOLATE block with another type.
+            buddy_mt = pageblockType(z, buddy);
+            if (mt != buddy_mt &&
+                (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddy_mt)))
+                break;
+        }
+        fa.del(buddy);
+        if (buddy_mt != mt && mm.profile.mergeRetypesBuddy())
+            changePageblockRange(z, buddy, order, mt);
+        pfn &= buddy;
+        ++order;
+        BuddyEvent e = buddy::event(BuddyEvent::buddy_merge, z);
+        e.pfn = pfn;
+        e.order = static_cast<std::int8_t>(order);
+        e.mt = static_cast<std::int8_t>(mt);
+        emit(ev, e);
+    }
+    bool to_tail;
+    if (fpi & FPI_TO_TAIL) {
+        to_tail = true;
+    } else if (order >= MAX_PAGE_ORDER - 1) {
+        to_tail = false; // buddy_merge_likely(): not below the second largest order
+    } else {
+        // buddy_merge_likely(): if the block one merge up has its buddy free,
+        // this one will likely merge soon: keep it at the tail, unused.
+        const pfn_t higher = pfn & ~(1ull << order);
+        to_tail = buddyFree(z, higher ^ (1ull << (order + 1)), order + 1);
+    }
+    fa.add(pfn, order, mt, to_tail);
+}
+
+void freeOnePage(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi, EventSink* ev) {
+    if (!mm.profile.freeSplitsLargeBuddy() || order <= PAGEBLOCK_ORDER) {
+        freeOneBlock(mm, z, pfn, order, pageblockType(z, pfn), fpi, ev);
+        return;
+    }
+    // split_large_buddy()
+    const pfn_t end = pfn + (1ull << order);
+    for (; pfn < end; pfn += PAGEBLOCK_NR_PAGES)
+        freeOneBlock(mm, z, pfn, PAGEBLOCK_ORDER, pageblockType(z, pfn), fpi, ev);
+}
+
+FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev) {
+    FreeOutcome out;
+    if (order < 0 || order > MAX_PAGE_ORDER) {
+        out.error = strprintf("order %d is above MAX_PAGE_ORDER (%d)", order, MAX_PAGE_ORDER);
+        return out;
+    }
+    Zone* z = zoneOfPfn(mm, pfn);
+    auto it = z ? z->allocated.find(pfn) : decltype(z->allocated.end()){};
+    if (!z || it == z->allocated.end()) {
+        out.error = strprintf("pfn %#llx is not an allocated block (double free?)",
+                              (unsigned long long)pfn);
+        return out;
+    }
+    if (it->second.order != order) {
+        out.error = strprintf("block at pfn %#llx has order %d, not %d", (unsigned long long)pfn,
+                              it->second.order, order);
+        return out;
+    }
+    if (it->second.movable) z->pageblocks.addMovable(pfn, 1ull << order, false);
+    z->allocated.erase(it);
+    z->allocated_pages -= 1ull << order;
+    BuddyEvent e = buddy::event(BuddyEvent::mm_page_free, *z);
+    e.pfn = pfn;
+    e.order = static_cast<std::int8_t>(order);
+    emit(ev, e);
+    // Without per-CPU lists every free goes to the zone (free_one_page()).
+    freeOnePage(mm, *z, pfn, order, FPI_NONE, ev);
+    out.ok = true;
+    return out;
+}
+
+void initPageblocks(MmModel& mm, const Memblock& mb) {
+    mm.forEachZone([](Zone& z) {
+        if (z.spanned_pages) z.pageblocks.init(z.zone_start_pfn, z.zone_end_pfn());
+    });
+    for (const MemblockRegion& r : mb.memory().regions) {
+        const pfn_t s = PFN_UP(r.base), e = PFN_DOWN(r.end());
+        if (s >= e) continue;
+        // memmap_init_range(): MOVABLE on every pageblock-aligned pfn it
+        // initialises, in the zone spanning it.
+        mm.forEachZone([&](Zone& z) {
+            if (!z.spanned_pages) return;
+            const pfn_t zs = std::max(s, z.zone_start_pfn), ze = std::min(e, z.zone_end_pfn());
+            for (pfn_t p = (zs + PAGEBLOCK_NR_PAGES - 1) & ~(PAGEBLOCK_NR_PAGES - 1); p < ze;
+                 p += PAGEBLOCK_NR_PAGES)
+                z.pageblocks.setType(p, MIGRATE_MOVABLE);
+        });
+        // The sections this range touches have a memory map.
+        for (pfn_t sec = s / PAGES_PER_SECTION; sec <= (e - 1) / PAGES_PER_SECTION; ++sec) {
+            const pfn_t a = sec * PAGES_PER_SECTION, b = a + PAGES_PER_SECTION;
+            mm.forEachZone([&](Zone& z) {
+                if (!z.spanned_pages) return;
+                const pfn_t lo = std::max(a, z.zone_start_pfn), hi = std::min(b, z.zone_end_pfn());
+                for (pfn_t p = lo; p < hi; p = (p | (PAGEBLOCK_NR_PAGES - 1)) + 1)
+                    z.pageblocks.setPresent(z.pageblocks.index(p));
+            });
+        }
+    }
+}
+
+PageblockCounts pageblockCounts(const Zone& z) {
+    PageblockCounts c;
+    // pagetypeinfo_showblockcount_print(): from the zone's first pfn in
+    // steps of a pageblock.
+    for (pfn_t p = z.zone_start_pfn; p < z.zone_end_pfn(); p += PAGEBLOCK_NR_PAGES) {
+        if (!z.pageblocks.covers(p) || !z.pageblocks.present(z.pageblocks.index(p))) continue;
+        c.n[static_cast<std::size_t>(z.pageblocks.type(p))] += 1;
+    }
+    return c;
+}
+
+} // namespace mmsim
