@@ -1,16 +1,40 @@
 // mmsim: the desktop front end. A thin program over ui/ and core/.
-//   mmsim [SCENARIO] [--step N] [--view NAME] [--size WxH] [--screenshot out.png]
+//   mmsim [SCENARIO] [--scenario F] [--step N] [--view NAME] [--theme dark|light]
+//         [--size WxH] [--screenshot out.png]
+// With --screenshot the window is rendered after N steps with that view in
+// front, saved as PNG and the program exits (headless: the offscreen
+// platform unless QT_QPA_PLATFORM says otherwise).
 #include "ui/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QScreen>
+#include <QImage>
+#include <QPixmap>
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+bool wantsScreenshot(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (std::strncmp(argv[i], "--screenshot", 12) == 0) return true;
+    return false;
+}
+
+int fail(const QString& msg, int code = 2) {
+    std::fprintf(stderr, "mmsim: %s\n", msg.toLocal8Bit().constData());
+    return code;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
+    const bool headless = wantsScreenshot(argc, argv);
+    if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName("mmsim");
     QApplication::setOrganizationName("mmsim");
@@ -20,32 +44,70 @@ int main(int argc, char** argv) {
     p.addPositionalArgument("scenario", "scenario JSON to open");
     QCommandLineOption scen("scenario", "scenario JSON to open", "file");
     QCommandLineOption step("step", "run N steps first", "N");
-    QCommandLineOption view("view", "view in front", "name");
+    QCommandLineOption view(
+        "view", "view in front: machine, memblock, zones, proc (or a /proc view)", "name");
+    QCommandLineOption theme("theme", "colour theme: light or dark", "name");
     QCommandLineOption size("size", "window size WxH", "WxH", "1280x800");
     QCommandLineOption shot("screenshot", "render the window to a PNG and exit", "png");
-    p.addOptions({scen, step, view, size, shot});
+    p.addOptions({scen, step, view, theme, size, shot});
     p.process(app);
 
-    mmsim::ui::MainWindow w;
-    QString path = p.value(scen);
-    if (path.isEmpty() && !p.positionalArguments().isEmpty()) path = p.positionalArguments().first();
-    if (path.isEmpty()) path = QStringLiteral(MMSIM_DEFAULT_SCENARIO);
-    const bool headless = p.isSet(shot);
-    if (!w.openScenario(path, !headless) && headless) {
-        std::fprintf(stderr, "%s\n", w.lastError().toLocal8Bit().constData());
-        return 2;
+    mmsim::ui::Theme th = mmsim::ui::Theme::Light;
+    if (p.isSet(theme)) {
+        bool ok = false;
+        th = mmsim::ui::themeFromName(p.value(theme), &ok);
+        if (!ok) return fail(QString("unknown theme '%1' (light or dark)").arg(p.value(theme)));
     }
+    mmsim::ui::applyTheme(app, th);
+
+    int width = 1280, height = 800;
+    {
+        const QStringList wh = p.value(size).toLower().split('x');
+        bool okw = false, okh = false;
+        if (wh.size() == 2) {
+            width = wh[0].toInt(&okw);
+            height = wh[1].toInt(&okh);
+        }
+        if (!okw || !okh || width < 320 || height < 240)
+            return fail(QString("bad --size '%1' (WxH, at least 320x240)").arg(p.value(size)));
+    }
+    int steps = 0;
     if (p.isSet(step)) {
-        const int n = p.value(step).toInt();
-        for (int i = 0; i < n; ++i) w.stepForward();
+        bool ok = false;
+        steps = p.value(step).toInt(&ok);
+        if (!ok || steps < 0) return fail(QString("bad --step '%1'").arg(p.value(step)));
     }
-    if (p.isSet(view)) w.showView(p.value(view));
-    const QStringList wh = p.value(size).split('x');
-    if (wh.size() == 2) w.resize(wh[0].toInt(), wh[1].toInt());
+
+    mmsim::ui::MainWindow w;
+    // The saved layout and preferences; screenshots use the defaults, and
+    // an explicit --theme wins over the saved one.
+    if (!headless) w.restoreSettings();
+    if (headless || p.isSet(theme)) w.setTheme(th);
+    QString path = p.value(scen);
+    if (path.isEmpty() && !p.positionalArguments().isEmpty())
+        path = p.positionalArguments().first();
+    if (path.isEmpty()) path = QStringLiteral(MMSIM_DEFAULT_SCENARIO);
+    if (!w.openScenario(path, !headless) && headless) return fail(w.lastError());
+    w.waitIdle();
+    for (int i = 0; i < steps; ++i)
+        w.stepForward();
+    if (p.isSet(view) && !w.showView(p.value(view))) {
+        const QString msg =
+            QString("unknown view '%1' (machine, memblock, zones, proc)").arg(p.value(view));
+        if (headless) return fail(msg);
+        std::fprintf(stderr, "mmsim: %s\n", msg.toLocal8Bit().constData());
+    }
+    if (headless || p.isSet(size)) w.resize(width, height);
     w.show();
     if (headless) {
-        QTimer::singleShot(200, [&] {
-            const bool ok = w.grab().save(p.value(shot));
+        w.waitIdle();
+        QTimer::singleShot(100, &w, [&] {
+            w.waitIdle();
+            QImage img = w.grab().toImage();
+            if (img.size() != QSize(width, height))
+                img = img.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+            const bool ok = img.save(p.value(shot), "PNG");
+            if (!ok) std::fprintf(stderr, "mmsim: cannot write %s\n", qPrintable(p.value(shot)));
             QApplication::exit(ok ? 0 : 1);
         });
     }

@@ -1,150 +1,373 @@
 #include "ui/main_window.h"
 
-#include "core/report.h"
+#include "core/simulation.h"
+#include "ui/explanation_panel.h"
+#include "ui/machine_view.h"
+#include "ui/memblock_view.h"
+#include "ui/proc_view.h"
+#include "ui/scenario_panel.h"
+#include "ui/simulation_controller.h"
+#include "ui/zones_view.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QFontDatabase>
+#include <QFileInfo>
 #include <QLabel>
-#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
+#include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
 
 namespace mmsim::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) { buildUi(); }
+namespace {
+constexpr int kMaxRecent = 8;
+constexpr double kMinPt = 7, kMaxPt = 24;
+} // namespace
+
+const QStringList& MainWindow::mainViewNames() {
+    static const QStringList names = {"machine", "memblock", "zones", "proc"};
+    return names;
+}
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    controller_ = new SimulationController(this);
+    base_point_size_ = font().pointSizeF() > 0 ? font().pointSizeF() : 10;
+    theme_ = isDark(this) ? Theme::Dark : Theme::Light;
+    buildUi();
+    buildMenus();
+    connect(controller_, &SimulationController::snapshotChanged, this, &MainWindow::onSnapshot);
+    connect(controller_, &SimulationController::scenarioChanged, this, &MainWindow::onScenario);
+    connect(controller_, &SimulationController::stepRefused, this, &MainWindow::onRefused);
+    connect(controller_, &SimulationController::runningChanged, this, &MainWindow::onRunning);
+    onRunning(false);
+}
+
 MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWidget* w,
+                                 Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    dock->setWidget(w);
+    addDockWidget(area, dock);
+    return dock;
+}
 
 void MainWindow::buildUi() {
     setWindowTitle("mmsim");
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
     tabs_ = new QTabWidget(this);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    for (const std::string& v : mmsim::viewNames()) {
-        auto* edit = new QPlainTextEdit(tabs_);
-        edit->setReadOnly(true);
-        edit->setFont(mono);
-        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-        const QString name = QString::fromStdString(v);
-        views_[name] = edit;
-        tabs_->addTab(edit, name);
-    }
+    tabs_->setObjectName("views");
+    tabs_->setDocumentMode(true);
+    machine_ = new MachineView(tabs_);
+    memblock_ = new MemblockView(tabs_);
+    zones_ = new ZonesView(tabs_);
+    proc_ = new ProcView(tabs_);
+    tabs_->addTab(machine_, tr("Machine"));
+    tabs_->addTab(memblock_, tr("memblock"));
+    tabs_->addTab(zones_, tr("Zones"));
+    tabs_->addTab(proc_, tr("/proc"));
+    tabs_->setTabToolTip(0, tr("The firmware map, NUMA nodes and /proc/iomem (Ctrl+1)"));
+    tabs_->setTabToolTip(1, tr("memblock's memory and reserved arrays (Ctrl+2)"));
+    tabs_->setTabToolTip(2, tr("Zones, watermarks, lowmem_reserve, zonelists (Ctrl+3)"));
+    tabs_->setTabToolTip(3, tr("The kernel's own text for the state (Ctrl+4)"));
     setCentralWidget(tabs_);
 
-    auto* dock = new QDockWidget(tr("Steps"), this);
-    dock->setObjectName("steps");
-    steps_ = new QListWidget(dock);
-    dock->setWidget(steps_);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    scenario_ = new ScenarioPanel(this);
+    auto* sd = addDock(tr("Scenario"), "scenario", scenario_, Qt::LeftDockWidgetArea);
+    explanation_ = new ExplanationPanel(this);
+    auto* ed = addDock(tr("Explanation"), "explanation", explanation_, Qt::RightDockWidgetArea);
+    resizeDocks({sd, ed}, {300, 320}, Qt::Horizontal);
 
-    auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(tr("&Open scenario..."), this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, tr("Open scenario"), {},
-                                                       tr("Scenarios (*.json)"));
-        if (!p.isEmpty()) openScenario(p);
-    });
-    open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("&Quit"), qApp, &QApplication::quit)->setShortcut(QKeySequence::Quit);
-
-    auto* sim = menuBar()->addMenu(tr("&Simulation"));
-    auto* tb = addToolBar(tr("Timeline"));
-    tb->setObjectName("timeline");
-    QAction* step = sim->addAction(tr("&Step"), this, &MainWindow::stepForward);
-    step->setShortcut(Qt::Key_F10);
-    QAction* run = sim->addAction(tr("&Run to end"), this, &MainWindow::runToEnd);
-    run->setShortcut(Qt::Key_F5);
-    QAction* reset = sim->addAction(tr("R&eset"), this, &MainWindow::resetScenario);
-    reset->setShortcut(Qt::CTRL | Qt::Key_R);
-    tb->addAction(step);
-    tb->addAction(run);
-    tb->addAction(reset);
-
-    status_ = new QLabel(this);
-    statusBar()->addPermanentWidget(status_);
+    step_label_ = new QLabel(this);
+    step_label_->setObjectName("step-counter");
+    step_label_->setMinimumWidth(step_label_->fontMetrics().horizontalAdvance("step 0000 / 0000"));
+    state_label_ = new QLabel(this);
+    profile_label_ = new QLabel(this);
+    statusBar()->addPermanentWidget(state_label_);
+    statusBar()->addPermanentWidget(profile_label_);
+    statusBar()->addPermanentWidget(step_label_);
     resize(1280, 800);
 }
 
+void MainWindow::buildMenus() {
+    QStyle* st = style();
+    auto* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(st->standardIcon(QStyle::SP_DialogOpenButton),
+                                    tr("&Open scenario…"), this, &MainWindow::openDialog);
+    open->setShortcut(QKeySequence::Open);
+    recent_menu_ = file->addMenu(tr("Open &recent"));
+    QAction* reload = file->addAction(tr("Re&load"), this, [this] {
+        if (!path_.isEmpty()) openScenario(path_);
+    });
+    reload->setShortcut(QKeySequence::Refresh);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    auto* sim = menuBar()->addMenu(tr("&Simulation"));
+    step_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaSeekForward), tr("&Step"), this,
+                               &MainWindow::stepForward);
+    step_act_->setShortcut(Qt::Key_F10);
+    step_act_->setToolTip(tr("Run the next step (F10)"));
+    run_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaPlay), tr("&Run to end"), this,
+                              &MainWindow::runToEnd);
+    run_act_->setShortcut(Qt::Key_F5);
+    run_act_->setToolTip(tr("Run every remaining step (F5)"));
+    pause_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaPause), tr("&Pause"), this,
+                                &MainWindow::pause);
+    pause_act_->setShortcut(Qt::Key_Pause);
+    pause_act_->setToolTip(tr("Stop a run after the current step (Pause)"));
+    reset_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaSkipBackward), tr("R&eset"), this,
+                                &MainWindow::resetScenario);
+    reset_act_->setShortcut(Qt::CTRL | Qt::Key_R);
+    reset_act_->setToolTip(tr("Back to the machine before the first step (Ctrl+R)"));
+
+    auto* tb = new QToolBar(tr("Timeline"), this);
+    tb->setObjectName("timeline");
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->addAction(step_act_);
+    tb->addAction(run_act_);
+    tb->addAction(pause_act_);
+    tb->addAction(reset_act_);
+    addToolBar(Qt::BottomToolBarArea, tb);
+
+    view_menu_ = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < tabs_->count(); ++i) {
+        QAction* a = view_menu_->addAction(tabs_->tabText(i), this,
+                                           [this, i] { tabs_->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+    }
+    view_menu_->addSeparator();
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        view_menu_->addAction(d->toggleViewAction());
+    view_menu_->addAction(tb->toggleViewAction());
+    view_menu_->addSeparator();
+    auto* theme = view_menu_->addMenu(tr("&Theme"));
+    auto* group = new QActionGroup(this);
+    light_act_ = theme->addAction(tr("&Light"), this, [this] { setTheme(Theme::Light); });
+    dark_act_ = theme->addAction(tr("&Dark"), this, [this] { setTheme(Theme::Dark); });
+    for (QAction* a : {light_act_, dark_act_}) {
+        a->setCheckable(true);
+        group->addAction(a);
+    }
+    (theme_ == Theme::Dark ? dark_act_ : light_act_)->setChecked(true);
+    view_menu_->addAction(tr("Zoom &in"), this, [this] { zoom(+1); })
+        ->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    view_menu_->addAction(tr("Zoom &out"), this, [this] { zoom(-1); })
+        ->setShortcut(QKeySequence::ZoomOut);
+    view_menu_->addAction(tr("&Normal size"), this, [this] { zoom(0); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About mmsim"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
 bool MainWindow::openScenario(const QString& path, bool interactive) {
-    try {
-        auto next = std::make_unique<mmsim::Simulation>(mmsim::loadScenarioFile(path.toStdString()));
-        sim_ = std::move(next);
-        path_ = path;
-    } catch (const std::exception& e) {
-        last_error_ = QString::fromStdString(e.what());
-        if (interactive) QMessageBox::critical(this, tr("Cannot open scenario"), last_error_);
+    interactive_ = interactive;
+    QString error;
+    if (!controller_->open(path, &error)) {
+        last_error_ = error;
+        statusBar()->showMessage(tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), error),
+                                 15000);
+        if (interactive) {
+            auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot open scenario"),
+                                        tr("The scenario was not opened; the current one is "
+                                           "kept."),
+                                        QMessageBox::Ok, this);
+            box->setInformativeText(error);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
         return false;
     }
-    steps_->clear();
-    const auto& sc = sim_->scenario();
-    if (sc.boot_auto) steps_->addItem(tr("boot (auto): e820 → memblock → zones → buddy"));
-    for (const auto& s : sc.boot) steps_->addItem("boot: " + QString::fromStdString(s.op));
-    for (const auto& s : sc.steps) steps_->addItem(QString::fromStdString(s.op));
-    setWindowTitle(QString::fromStdString(sc.title.empty() ? sc.file : sc.title) + " — mmsim");
-    refresh();
+    path_ = path;
+    last_error_.clear();
+    addRecent(QFileInfo(path).absoluteFilePath());
     return true;
 }
 
+void MainWindow::onScenario(const ScenarioInfo& info) {
+    scenario_->setScenario(info);
+    explanation_->setScenario(info);
+    setWindowTitle(info.title + QStringLiteral(" — mmsim"));
+    profile_label_->setText(tr("Linux %1").arg(info.release));
+    profile_label_->setToolTip(tr("Kernel profile the model follows"));
+}
+
+void MainWindow::onSnapshot(const SnapshotPtr& snap) {
+    if (!snap) return;
+    scenario_->setSnapshot(snap);
+    explanation_->setSnapshot(snap);
+    // The visible tab first: it is what the user looks at.
+    machine_->setSnapshot(snap);
+    memblock_->setSnapshot(snap);
+    zones_->setSnapshot(snap);
+    proc_->setSnapshot(snap);
+    step_label_->setText(tr("step %1 / %2").arg(snap->executed).arg(snap->total));
+    step_act_->setEnabled(!snap->done);
+    run_act_->setEnabled(!snap->done && !controller_->running());
+}
+
+void MainWindow::onRefused(const QString& message) {
+    last_error_ = message;
+    explanation_->showRefusal(message);
+    statusBar()->showMessage(tr("Step refused: %1").arg(message), 15000);
+    if (interactive_) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Step refused"),
+                                    tr("The kernel refused this step; the state is unchanged."),
+                                    QMessageBox::Ok, this);
+        box->setInformativeText(message);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+}
+
+void MainWindow::onRunning(bool running) {
+    pause_act_->setEnabled(running);
+    const SnapshotPtr s = controller_->snapshot();
+    run_act_->setEnabled(!running && !(s && s->done));
+    state_label_->setText(running ? tr("running…") : QString());
+}
+
 void MainWindow::stepForward() {
-    if (!sim_) return;
-    try {
-        sim_->step();
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Step refused"), QString::fromStdString(e.what()));
-    }
-    refresh();
+    controller_->step();
 }
-
 void MainWindow::runToEnd() {
-    if (!sim_) return;
-    while (!sim_->done()) {
-        try {
-            sim_->step();
-        } catch (const std::exception& e) {
-            QMessageBox::warning(this, tr("Step refused"), QString::fromStdString(e.what()));
-            break;
-        }
-    }
-    refresh();
+    controller_->run();
 }
-
+void MainWindow::pause() {
+    controller_->pause();
+}
 void MainWindow::resetScenario() {
-    if (!path_.isEmpty()) openScenario(path_);
+    controller_->reset();
+}
+bool MainWindow::waitIdle(int timeout_ms) {
+    return controller_->waitIdle(timeout_ms);
 }
 
-void MainWindow::showView(const QString& name) {
-    auto it = views_.find(name);
-    if (it != views_.end()) tabs_->setCurrentWidget(it->second);
+const mmsim::Simulation* MainWindow::simulation() const {
+    return controller_->simulation();
+}
+SnapshotPtr MainWindow::snapshot() const {
+    return controller_->snapshot();
+}
+
+bool MainWindow::showView(const QString& name) {
+    const int i = static_cast<int>(mainViewNames().indexOf(name.toLower()));
+    if (i >= 0) {
+        tabs_->setCurrentIndex(i);
+        return true;
+    }
+    if (proc_->showView(name)) {
+        tabs_->setCurrentWidget(proc_);
+        return true;
+    }
+    return false;
+}
+
+QString MainWindow::currentViewName() const {
+    return mainViewNames().value(tabs_->currentIndex());
 }
 
 QString MainWindow::viewText(const QString& name) const {
-    auto it = views_.find(name);
-    return it == views_.end() ? QString() : it->second->toPlainText();
+    return proc_->text(name);
 }
 
-void MainWindow::refresh() {
-    if (!sim_) return;
-    for (auto& [name, edit] : views_) {
-        QString text;
-        try {
-            text = QString::fromStdString(mmsim::renderView(*sim_, name.toStdString()));
-        } catch (const std::exception& e) {
-            text = tr("(not available yet: %1)").arg(QString::fromStdString(e.what()));
-        }
-        edit->setPlainText(text);
-    }
-    const int done = static_cast<int>(sim_->executed());
-    for (int i = 0; i < steps_->count(); ++i) {
-        QFont f = steps_->item(i)->font();
-        f.setBold(i == done - 1);
-        steps_->item(i)->setFont(f);
-    }
-    if (done > 0) steps_->setCurrentRow(done - 1);
-    status_->setText(tr("step %1 / %2").arg(done).arg(sim_->totalOps()));
+void MainWindow::setTheme(Theme t) {
+    theme_ = t;
+    if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) applyTheme(*app, t);
+    if (light_act_) (t == Theme::Dark ? dark_act_ : light_act_)->setChecked(true);
+}
+
+void MainWindow::setFontPointSize(double pt) {
+    QFont f = font();
+    f.setPointSizeF(std::clamp(pt, kMinPt, kMaxPt));
+    setFont(f);
+}
+
+double MainWindow::fontPointSize() const {
+    return font().pointSizeF();
+}
+
+void MainWindow::zoom(int delta) {
+    setFontPointSize(delta == 0 ? base_point_size_ : fontPointSize() + delta);
+    statusBar()->showMessage(tr("Font size %1 pt").arg(fontPointSize()), 2000);
+}
+
+void MainWindow::showAbout() {
+    const ScenarioInfo& info = controller_->info();
+    QMessageBox::about(
+        this, tr("About mmsim"),
+        tr("<h3>mmsim</h3><p>A cycle-aware simulator of Linux physical memory management, for "
+           "students and teachers: the e820 map, memblock, nodes, zones, watermarks and the "
+           "buddy allocator, step by step.</p>"
+           "<p>Kernel profile of the open scenario: <b>Linux %1</b> (%2). mmsim models Linux "
+           "6.12 LTS (default) and 6.1 LTS.</p><p>Built with Qt %3.</p>")
+            .arg(info.profile.isEmpty() ? QStringLiteral("6.12") : info.profile,
+                 info.release.isEmpty() ? QStringLiteral("6.12.117") : info.release,
+                 QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::openDialog() {
+    const QString dir = path_.isEmpty() ? QString() : QFileInfo(path_).absolutePath();
+    const QString p =
+        QFileDialog::getOpenFileName(this, tr("Open scenario"), dir, tr("Scenarios (*.json)"));
+    if (!p.isEmpty()) openScenario(p);
+}
+
+void MainWindow::addRecent(const QString& path) {
+    recent_.removeAll(path);
+    recent_.prepend(path);
+    while (recent_.size() > kMaxRecent)
+        recent_.removeLast();
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recent_menu_->clear();
+    for (const QString& p : recent_)
+        recent_menu_->addAction(QFileInfo(p).fileName(), this, [this, p] { openScenario(p); })
+            ->setToolTip(p);
+    recent_menu_->setEnabled(!recent_.isEmpty());
+}
+
+void MainWindow::restoreSettings() {
+    persist_ = true;
+    QSettings s;
+    restoreGeometry(s.value("window/geometry").toByteArray());
+    restoreState(s.value("window/state").toByteArray());
+    if (s.contains("view/theme")) setTheme(themeFromName(s.value("view/theme").toString()));
+    if (s.contains("view/fontSize")) setFontPointSize(s.value("view/fontSize").toDouble());
+    const QStringList recent = s.value("file/recent").toStringList();
+    for (auto it = recent.rbegin(); it != recent.rend(); ++it)
+        if (!recent_.contains(*it)) recent_.append(*it);
+    rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings() const {
+    QSettings s;
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    s.setValue("view/theme", themeName(theme_));
+    s.setValue("view/fontSize", fontPointSize());
+    s.setValue("file/recent", recent_);
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    controller_->pause();
+    if (persist_) saveSettings();
+    e->accept();
 }
 
 } // namespace mmsim::ui

@@ -1,50 +1,131 @@
-// The first main window: the scenario's steps on the left, the kernel's
-// views as tabs in the centre, step / run / reset controls. It observes a
-// core::Simulation and never decides allocator behaviour itself.
+// The main window: the scenario panel on the left, the Machine, memblock,
+// Zones and /proc views as tabs in the centre, the explanation of the
+// current step on the right, the timeline along the bottom. Every dock can
+// be moved, closed and restored from the View menu; the layout is kept in
+// QSettings. It observes a core::Simulation through SimulationController
+// and never decides allocator behaviour itself.
 #pragma once
 
-#include "core/simulation.h"
+#include "ui/snapshot.h"
+#include "ui/theme.h"
 
 #include <QMainWindow>
 
-#include <map>
-#include <memory>
-
-class QListWidget;
-class QPlainTextEdit;
-class QTabWidget;
+class QAction;
+class QActionGroup;
+class QDockWidget;
 class QLabel;
+class QTabWidget;
+
+namespace mmsim {
+class Simulation;
+}
 
 namespace mmsim::ui {
 
+class ExplanationPanel;
+class MachineView;
+class MemblockView;
+class ProcView;
+class ScenarioPanel;
+class SimulationController;
+class ZonesView;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
-public:
+  public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Loads a scenario; on bad input shows the error and keeps the current
-    // scenario. Returns false on error (the message is in lastError()).
+    // Loads a scenario; on bad input shows the error (a dialog when
+    // interactive) and keeps the current scenario. Returns false on error
+    // (the message, with file:line:col, is in lastError()).
     bool openScenario(const QString& path, bool interactive = true);
     const QString& lastError() const { return last_error_; }
+    // Timeline commands; they run on the simulation thread.
     void stepForward();
     void runToEnd();
+    void pause();
     void resetScenario();
-    void showView(const QString& name);
-    const mmsim::Simulation* simulation() const { return sim_.get(); }
+    // Waits until the queued commands are done and the views show the
+    // result (tests, screenshots).
+    bool waitIdle(int timeout_ms = 30000);
+
+    // Brings a view to front: machine, memblock, zones, proc, or a /proc
+    // view name (e820, zoneinfo, ...). Returns false for an unknown name.
+    bool showView(const QString& name);
+    QString currentViewName() const;
+    // The text of a /proc view as shown.
     QString viewText(const QString& name) const;
+    // The live simulation: read it only once waitIdle() returned.
+    const mmsim::Simulation* simulation() const;
+    SnapshotPtr snapshot() const;
 
-private:
+    SimulationController* controller() const { return controller_; }
+    MachineView* machineView() const { return machine_; }
+    MemblockView* memblockView() const { return memblock_; }
+    ZonesView* zonesView() const { return zones_; }
+    ProcView* procView() const { return proc_; }
+    ScenarioPanel* scenarioPanel() const { return scenario_; }
+    ExplanationPanel* explanationPanel() const { return explanation_; }
+
+    void setTheme(Theme t);
+    Theme theme() const { return theme_; }
+    void setFontPointSize(double pt);
+    double fontPointSize() const;
+    void zoom(int delta);
+
+    // Layout and preferences in QSettings (not used by tests/screenshots).
+    void restoreSettings();
+    void saveSettings() const;
+    void setPersistSettings(bool on) { persist_ = on; }
+
+    static const QStringList& mainViewNames();
+
+  protected:
+    void closeEvent(QCloseEvent* e) override;
+
+  private:
     void buildUi();
-    void refresh();
+    void buildMenus();
+    void onSnapshot(const SnapshotPtr& snap);
+    void onScenario(const ScenarioInfo& info);
+    void onRefused(const QString& message);
+    void onRunning(bool running);
+    void showAbout();
+    void openDialog();
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    QDockWidget* addDock(const QString& title, const QString& name, QWidget* w,
+                         Qt::DockWidgetArea area);
 
-    std::unique_ptr<mmsim::Simulation> sim_;
+    SimulationController* controller_ = nullptr;
     QString path_;
     QString last_error_;
-    QListWidget* steps_ = nullptr;
+    bool interactive_ = true;
+    bool persist_ = false;
+    Theme theme_ = Theme::Light;
+    double base_point_size_ = 10;
+
     QTabWidget* tabs_ = nullptr;
-    std::map<QString, QPlainTextEdit*> views_;
-    QLabel* status_ = nullptr;
+    MachineView* machine_ = nullptr;
+    MemblockView* memblock_ = nullptr;
+    ZonesView* zones_ = nullptr;
+    ProcView* proc_ = nullptr;
+    ScenarioPanel* scenario_ = nullptr;
+    ExplanationPanel* explanation_ = nullptr;
+    QLabel* step_label_ = nullptr;
+    QLabel* state_label_ = nullptr;
+    QLabel* profile_label_ = nullptr;
+    QAction* step_act_ = nullptr;
+    QAction* run_act_ = nullptr;
+    QAction* pause_act_ = nullptr;
+    QAction* reset_act_ = nullptr;
+    QAction* light_act_ = nullptr;
+    QAction* dark_act_ = nullptr;
+    QMenu* view_menu_ = nullptr;
+    QMenu* recent_menu_ = nullptr;
+    QStringList recent_;
 };
 
 } // namespace mmsim::ui

@@ -1,0 +1,82 @@
+#include "ui/explanation_panel.h"
+
+#include "ui/diff_text_view.h"
+#include "ui/view_util.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace mmsim::ui {
+
+ExplanationPanel::ExplanationPanel(QWidget* parent) : QWidget(parent) {
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(6, 6, 6, 6);
+    heading_ = new QLabel(this);
+    heading_->setWordWrap(true);
+    QFont f = heading_->font();
+    f.setBold(true);
+    f.setPointSizeF(f.pointSizeF() * 1.1);
+    heading_->setFont(f);
+    lay->addWidget(heading_);
+    body_ = new QLabel(this);
+    body_->setObjectName("explanation-body");
+    body_->setWordWrap(true);
+    body_->setTextFormat(Qt::RichText);
+    body_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    body_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    lay->addWidget(body_);
+    error_ = new QLabel(this);
+    error_->setWordWrap(true);
+    error_->setVisible(false);
+    error_->setStyleSheet(
+        "QLabel { border: 1px solid #D55E00; border-radius: 4px; padding: 4px; }");
+    lay->addWidget(error_);
+    log_title_ = makeHeading(tr("Kernel log of this step"), this);
+    lay->addWidget(log_title_);
+    log_ = new DiffTextView(this);
+    log_->setObjectName("explanation-log");
+    log_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    log_->setWordWrapMode(QTextOption::WrapAnywhere);
+    log_->setToolTip(tr("The lines the kernel printed during the last step (dmesg, without "
+                        "timestamps)"));
+    lay->addWidget(log_, 1);
+}
+
+void ExplanationPanel::setScenario(const ScenarioInfo& info) {
+    info_ = info;
+    heading_->setText(tr("Ready"));
+    body_->setText(
+        tr("%1 steps. Linux %2 (%3).").arg(info.steps.size()).arg(info.profile, info.release));
+    error_->setVisible(false);
+}
+
+void ExplanationPanel::setSnapshot(const SnapshotPtr& snap) {
+    if (!snap) return;
+    const int cur = snap->executed - 1;
+    if (cur < 0 || cur >= static_cast<int>(info_.steps.size())) {
+        heading_->setText(tr("Before the first step"));
+        body_->setText(tr("The machine is described; nothing has run yet. %1 steps, Linux %2.")
+                           .arg(info_.steps.size())
+                           .arg(info_.release));
+    } else {
+        const StepInfo& s = info_.steps[static_cast<size_t>(cur)];
+        heading_->setText(tr("Step %1 / %2: %3").arg(cur + 1).arg(snap->total).arg(s.op));
+        QString html = QStringLiteral("<p><tt>%1</tt></p>").arg(s.label.toHtmlEscaped());
+        if (!s.note.isEmpty()) html += QStringLiteral("<p>%1</p>").arg(s.note.toHtmlEscaped());
+        html += tr("<p>Printed %1 kernel line(s).</p>").arg(snap->step_log.size());
+        body_->setText(html);
+    }
+    error_->setVisible(false);
+    log_->setTextDiff(snap->step_log.join('\n'), false);
+}
+
+void ExplanationPanel::showRefusal(const QString& message) {
+    error_->setText(tr("<b>Step refused</b>: %1").arg(message.toHtmlEscaped()));
+    error_->setVisible(true);
+}
+
+QString ExplanationPanel::logText() const {
+    return log_->toPlainText();
+}
+
+} // namespace mmsim::ui

@@ -1,0 +1,151 @@
+#include "ui/simulation_controller.h"
+
+#include "core/simulation.h"
+#include "ui/simulation_worker.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+
+namespace mmsim::ui {
+
+SimulationController::SimulationController(QObject* parent)
+    : QObject(parent), stop_(std::make_shared<std::atomic<bool>>(false)) {
+    qRegisterMetaType<mmsim::ui::SnapshotPtr>();
+    thread_.setObjectName("mmsim-simulation");
+    worker_ = new SimulationWorker;
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &SimulationWorker::snapshotReady, this,
+            &SimulationController::onWorkerSnapshot, Qt::QueuedConnection);
+    connect(worker_, &SimulationWorker::refused, this, &SimulationController::onWorkerRefused,
+            Qt::QueuedConnection);
+    connect(worker_, &SimulationWorker::idle, this, &SimulationController::onWorkerIdle,
+            Qt::QueuedConnection);
+    refresh_.setSingleShot(true);
+    refresh_.setInterval(kRefreshIntervalMs);
+    connect(&refresh_, &QTimer::timeout, this, &SimulationController::flush);
+    thread_.start();
+}
+
+SimulationController::~SimulationController() {
+    stop_->store(true);
+    thread_.quit();
+    thread_.wait();
+}
+
+bool SimulationController::open(const QString& path, QString* error) {
+    try {
+        auto sc = std::make_shared<const Scenario>(loadScenarioFile(path.toStdString()));
+        auto sim = std::make_shared<Simulation>(Scenario(*sc));
+        scenario_ = std::move(sc);
+        info_ = makeScenarioInfo(*scenario_, path);
+        install(std::move(sim));
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    emit scenarioChanged(info_);
+    return true;
+}
+
+void SimulationController::install(std::shared_ptr<Simulation> sim) {
+    // Stop a run of the old simulation; its late snapshots carry an old
+    // generation and are dropped.
+    stop_->store(true);
+    stop_ = std::make_shared<std::atomic<bool>>(false);
+    ++generation_;
+    pending_.reset();
+    sim_ = sim;
+    if (running_) {
+        running_ = false;
+        emit runningChanged(false);
+    }
+    ++pending_commands_;
+    if (pending_commands_ == 1) emit busyChanged(true);
+    const quint64 gen = generation_;
+    SimulationWorker* w = worker_;
+    QMetaObject::invokeMethod(
+        worker_, [w, sim, gen] { w->load(sim, gen); }, Qt::QueuedConnection);
+}
+
+void SimulationController::command(int kind) {
+    if (!sim_) return;
+    ++pending_commands_;
+    if (pending_commands_ == 1) emit busyChanged(true);
+    const quint64 gen = generation_;
+    SimulationWorker* w = worker_;
+    if (kind == SimulationWorker::Run) {
+        running_ = true;
+        emit runningChanged(true);
+        auto stop = stop_;
+        QMetaObject::invokeMethod(
+            worker_, [w, gen, stop] { w->run(gen, stop); }, Qt::QueuedConnection);
+    } else {
+        QMetaObject::invokeMethod(
+            worker_, [w, gen] { w->step(gen); }, Qt::QueuedConnection);
+    }
+}
+
+void SimulationController::step() {
+    command(SimulationWorker::Step);
+}
+
+void SimulationController::run() {
+    if (running_) return;
+    command(SimulationWorker::Run);
+}
+
+void SimulationController::pause() {
+    // The worker checks the flag between steps; later commands get a new one.
+    stop_->store(true);
+    stop_ = std::make_shared<std::atomic<bool>>(false);
+}
+
+void SimulationController::reset() {
+    if (!scenario_) return;
+    try {
+        install(std::make_shared<Simulation>(Scenario(*scenario_)));
+    } catch (const std::exception& e) {
+        emit stepRefused(QString::fromStdString(e.what()));
+    }
+}
+
+void SimulationController::onWorkerSnapshot(const SnapshotPtr& snap, quint64 generation) {
+    if (generation != generation_) return;
+    pending_ = snap;
+    if (!refresh_.isActive()) refresh_.start();
+}
+
+void SimulationController::onWorkerRefused(const QString& message, quint64 generation) {
+    if (generation != generation_) return;
+    emit stepRefused(message);
+}
+
+void SimulationController::onWorkerIdle(quint64 generation) {
+    --pending_commands_;
+    if (generation == generation_ && running_ && pending_commands_ == 0) {
+        running_ = false;
+        emit runningChanged(false);
+    }
+    if (pending_commands_ == 0) emit busyChanged(false);
+}
+
+void SimulationController::flush() {
+    refresh_.stop();
+    if (!pending_) return;
+    delivered_ = std::move(pending_);
+    pending_.reset();
+    emit snapshotChanged(delivered_);
+}
+
+bool SimulationController::waitIdle(int timeout_ms) {
+    QDeadlineTimer deadline(timeout_ms);
+    while (busy() && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        if (busy()) QThread::msleep(1);
+    }
+    flush();
+    return !busy();
+}
+
+} // namespace mmsim::ui

@@ -1,0 +1,86 @@
+// The bridge between core and the views. It owns the core::Simulation,
+// runs its steps on a worker thread and publishes immutable snapshots
+// through queued signals; repaint is coalesced by a refresh timer in the
+// GUI thread (at most 60 snapshots per second reach the views). It never
+// decides what memory does: it only calls Simulation::step().
+#pragma once
+
+#include "ui/snapshot.h"
+
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace mmsim {
+class Simulation;
+struct Scenario;
+} // namespace mmsim
+
+namespace mmsim::ui {
+
+class SimulationWorker;
+
+class SimulationController : public QObject {
+    Q_OBJECT
+  public:
+    explicit SimulationController(QObject* parent = nullptr);
+    ~SimulationController() override;
+
+    // Loads a scenario file on the calling thread. On bad input returns
+    // false with the file:line:col message in *error and keeps the current
+    // scenario. On success the worker gets the new simulation and a first
+    // snapshot follows.
+    bool open(const QString& path, QString* error);
+    bool hasScenario() const { return scenario_ != nullptr; }
+    const ScenarioInfo& info() const { return info_; }
+
+    void step();
+    void run();
+    void pause();
+    void reset();
+
+    bool busy() const { return pending_commands_ > 0; }
+    bool running() const { return running_; }
+    // Processes events until every queued command has finished and its
+    // snapshot has reached the views (or the timeout expires).
+    bool waitIdle(int timeout_ms = 30000);
+    // The newest snapshot the views were given (may be null before open).
+    SnapshotPtr snapshot() const { return delivered_; }
+    // The live simulation: read it only while !busy() (tests, screenshots).
+    const mmsim::Simulation* simulation() const { return sim_.get(); }
+
+    static constexpr int kRefreshIntervalMs = 16; // ~60 fps
+
+  signals:
+    void scenarioChanged(const mmsim::ui::ScenarioInfo& info);
+    void snapshotChanged(const mmsim::ui::SnapshotPtr& snap);
+    void stepRefused(const QString& message);
+    void runningChanged(bool running);
+    void busyChanged(bool busy);
+
+  private:
+    void install(std::shared_ptr<mmsim::Simulation> sim);
+    void command(int kind);
+    void onWorkerSnapshot(const mmsim::ui::SnapshotPtr& snap, quint64 generation);
+    void onWorkerRefused(const QString& message, quint64 generation);
+    void onWorkerIdle(quint64 generation);
+    void flush();
+
+    QThread thread_;
+    SimulationWorker* worker_ = nullptr;
+    std::shared_ptr<const mmsim::Scenario> scenario_;
+    std::shared_ptr<mmsim::Simulation> sim_;
+    ScenarioInfo info_;
+    quint64 generation_ = 0;
+    int pending_commands_ = 0;
+    bool running_ = false;
+    std::shared_ptr<std::atomic<bool>> stop_;
+    SnapshotPtr pending_;
+    SnapshotPtr delivered_;
+    QTimer refresh_;
+};
+
+} // namespace mmsim::ui

@@ -1,0 +1,170 @@
+#include "ui/snapshot.h"
+
+#include "core/e820.h"
+#include "core/report.h"
+#include "core/simulation.h"
+
+#include <QObject>
+
+namespace mmsim::ui {
+
+namespace {
+
+constexpr int kMaxStepLog = 400;
+constexpr int kMaxDebugLines = 60;
+
+std::vector<E820Row> e820Rows(const E820Table& t) {
+    std::vector<E820Row> rows;
+    for (const E820Entry& e : t.entries())
+        rows.push_back({e.addr, e.size, e.type, QString::fromStdString(e820TypeName(e.type))});
+    return rows;
+}
+
+std::vector<RegionRow> regionRows(const MemblockType& t) {
+    std::vector<RegionRow> rows;
+    rows.reserve(t.regions.size());
+    for (const MemblockRegion& r : t.regions)
+        rows.push_back({r.base, r.size, r.flags, r.nid});
+    return rows;
+}
+
+QString argValue(const json& v) {
+    if (v.is_string()) return QString::fromStdString(v.get<std::string>());
+    return QString::fromStdString(v.dump());
+}
+
+QString stepLabel(const Step& s) {
+    QString label = QString::fromStdString(s.op);
+    QStringList parts;
+    if (s.args.is_object()) {
+        for (auto it = s.args.begin(); it != s.args.end(); ++it) {
+            if (it.key() == "op" || it.key() == "note" || it.key() == "expect") continue;
+            parts << QString::fromStdString(it.key()) + '=' + argValue(it.value());
+            if (parts.size() == 3) break;
+        }
+    }
+    if (!parts.isEmpty()) label += "  " + parts.join(' ');
+    return label;
+}
+
+StepInfo stepInfo(const Step& s, const QString& prefix) {
+    StepInfo info;
+    info.op = QString::fromStdString(s.op);
+    info.label = prefix + stepLabel(s);
+    if (s.args.is_object()) {
+        auto it = s.args.find("note");
+        if (it != s.args.end() && it->is_string())
+            info.note = QString::fromStdString(it->get<std::string>());
+        info.args = QString::fromStdString(s.args.dump());
+    }
+    info.where = QStringLiteral("%1:%2:%3")
+                     .arg(QString::fromStdString(s.loc.file))
+                     .arg(s.loc.line)
+                     .arg(s.loc.col);
+    return info;
+}
+
+} // namespace
+
+ScenarioInfo makeScenarioInfo(const Scenario& sc, const QString& path) {
+    ScenarioInfo info;
+    info.path = path;
+    info.title = QString::fromStdString(sc.title.empty() ? sc.file : sc.title);
+    info.description = QString::fromStdString(sc.description);
+    info.profile = QString::fromStdString(sc.machine.profile.name());
+    info.release = QString::fromStdString(sc.machine.profile.release());
+    if (sc.boot_auto) {
+        StepInfo boot;
+        boot.op = "boot";
+        boot.label = QObject::tr("boot (auto): e820 → memblock → zones → buddy");
+        boot.note = QObject::tr(
+            "setup_arch() and start_kernel() in one step: the firmware map is sanitised, "
+            "memblock learns the usable RAM and the kernel's reservations, nodes and zones "
+            "are sized, zonelists ordered by distance, and memblock_free_all() hands every "
+            "free page to the buddy allocator.");
+        info.steps.push_back(boot);
+    }
+    for (const Step& s : sc.boot)
+        info.steps.push_back(stepInfo(s, "boot: "));
+    for (const Step& s : sc.steps)
+        info.steps.push_back(stepInfo(s, {}));
+    return info;
+}
+
+SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_t log_before) {
+    auto snap = std::make_shared<Snapshot>();
+    const BootState& st = sim.state();
+    snap->serial = serial;
+    snap->executed = static_cast<int>(sim.executed());
+    snap->total = static_cast<int>(sim.totalOps());
+    snap->done = sim.done();
+    snap->profile = QString::fromStdString(st.mm.profile.name());
+    snap->release = QString::fromStdString(st.mm.profile.release());
+    snap->bios_e820 = e820Rows(st.bios_e820);
+    snap->e820 = e820Rows(st.e820);
+    snap->max_pfn = st.max_pfn;
+    snap->memory = regionRows(st.memblock.memory());
+    snap->reserved = regionRows(st.memblock.reserved());
+    snap->memory_total = st.memblock.memory().total_size;
+    snap->reserved_total = st.memblock.reserved().total_size;
+    snap->bottom_up = st.memblock.bottomUp();
+    snap->zones_initialised = st.mm.zones_initialised;
+    snap->zonelists_built = st.mm.zonelists_built;
+    snap->buddy_ready = st.mm.buddy_ready;
+    snap->distance = st.mm.distance;
+
+    for (const Node& n : st.mm.nodes) {
+        NodeSnap ns;
+        ns.nid = n.nid;
+        ns.online = n.online;
+        ns.has_memory = n.has_memory;
+        ns.start_pfn = n.node_start_pfn;
+        ns.spanned = n.node_spanned_pages;
+        ns.present = n.node_present_pages;
+        ns.cpus = n.cpus;
+        for (const Zone& z : n.zones) {
+            ZoneSnap zs;
+            zs.nid = z.nid;
+            zs.idx = z.idx;
+            zs.name = QString::fromLatin1(z.name());
+            zs.start_pfn = z.zone_start_pfn;
+            zs.spanned = z.spanned_pages;
+            zs.present = z.present_pages;
+            zs.managed = z.managed_pages;
+            zs.free = z.free_area.freePages();
+            zs.wmark = {z.minWmark(), z.lowWmark(), z.highWmark()};
+            zs.lowmem_reserve.assign(z.lowmem_reserve.begin(), z.lowmem_reserve.end());
+            for (int o = 0; o < NR_PAGE_ORDERS; ++o)
+                zs.nr_free.push_back(z.free_area.nrFree(o));
+            ns.zones.push_back(std::move(zs));
+        }
+        for (const Zone* z : n.zonelist)
+            if (z) ns.zonelist.push_back({z->nid, z->idx, QString::fromLatin1(z->name())});
+        snap->nodes.push_back(std::move(ns));
+    }
+
+    for (const std::string& v : viewNames()) {
+        const QString name = QString::fromStdString(v);
+        try {
+            snap->views[name] = QString::fromStdString(renderView(sim, v));
+            snap->view_available[name] = true;
+        } catch (const std::exception& e) {
+            snap->views[name] = QObject::tr("(not available yet: %1)").arg(e.what());
+            snap->view_available[name] = false;
+        }
+    }
+
+    const auto& log = sim.kernelLog();
+    snap->log_lines = static_cast<int>(log.size());
+    std::size_t from = std::min(log_before, log.size());
+    if (log.size() - from > kMaxStepLog) from = log.size() - kMaxStepLog;
+    for (std::size_t i = from; i < log.size(); ++i)
+        snap->step_log << QString::fromStdString(log[i]);
+    for (std::size_t i = log.size(); i-- > 0 && snap->memblock_debug.size() < kMaxDebugLines;) {
+        if (log[i].rfind("memblock", 0) == 0)
+            snap->memblock_debug.prepend(QString::fromStdString(log[i]));
+    }
+    return snap;
+}
+
+} // namespace mmsim::ui

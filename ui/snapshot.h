@@ -1,0 +1,132 @@
+// Immutable value snapshots of a simulation, built on the simulation's
+// thread and handed to the views through queued signals. Views read only
+// these, never the live core::Simulation.
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace mmsim {
+class Simulation;
+struct Scenario;
+} // namespace mmsim
+
+namespace mmsim::ui {
+
+struct E820Row {
+    std::uint64_t addr = 0;
+    std::uint64_t size = 0;
+    std::uint32_t type = 1;
+    QString type_name;
+    std::uint64_t end() const { return addr + size; }
+};
+
+struct RegionRow {
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+    std::uint32_t flags = 0;
+    int nid = 0;
+    std::uint64_t end() const { return base + size; }
+};
+
+struct ZoneSnap {
+    int nid = 0;
+    int idx = 0;
+    QString name;
+    std::uint64_t start_pfn = 0;
+    std::uint64_t spanned = 0;
+    std::uint64_t present = 0;
+    std::uint64_t managed = 0;
+    std::uint64_t free = 0;
+    std::array<std::uint64_t, 3> wmark{};      // min, low, high (with boost)
+    std::vector<std::uint64_t> lowmem_reserve; // per zone type
+    std::vector<std::uint64_t> nr_free;        // per order
+};
+
+struct ZoneRef {
+    int nid = 0;
+    int idx = 0;
+    QString name;
+};
+
+struct NodeSnap {
+    int nid = 0;
+    bool online = false;
+    bool has_memory = false;
+    std::uint64_t start_pfn = 0;
+    std::uint64_t spanned = 0;
+    std::uint64_t present = 0;
+    std::vector<int> cpus;
+    std::vector<ZoneSnap> zones; // every zone type, populated or not
+    std::vector<ZoneRef> zonelist;
+};
+
+// One line of the step list (static for a scenario).
+struct StepInfo {
+    QString op;
+    QString label; // op and its main arguments
+    QString note;
+    QString where; // file:line:col of the step
+    QString args;  // the step object as compact JSON
+};
+
+struct ScenarioInfo {
+    QString path;
+    QString title;
+    QString description;
+    QString profile; // "6.12"
+    QString release; // "6.12.117"
+    std::vector<StepInfo> steps;
+};
+
+struct Snapshot {
+    std::uint64_t serial = 0; // increases with every snapshot of a controller
+    int executed = 0;
+    int total = 0;
+    bool done = false;
+    QString profile;
+    QString release;
+    std::vector<E820Row> bios_e820;
+    std::vector<E820Row> e820;
+    std::uint64_t max_pfn = 0;
+    std::vector<RegionRow> memory;
+    std::vector<RegionRow> reserved;
+    std::uint64_t memory_total = 0;
+    std::uint64_t reserved_total = 0;
+    bool bottom_up = false;
+    std::vector<NodeSnap> nodes;
+    std::vector<std::vector<int>> distance;
+    bool zones_initialised = false;
+    bool zonelists_built = false;
+    bool buddy_ready = false;
+    // /proc-style views: the text, or why it is not available yet.
+    std::map<QString, QString> views;
+    std::map<QString, bool> view_available;
+    QStringList step_log;       // what the last step printed (capped)
+    QStringList memblock_debug; // the last memblock=debug lines (capped)
+    int log_lines = 0;
+
+    QString view(const QString& name) const {
+        auto it = views.find(name);
+        return it == views.end() ? QString() : it->second;
+    }
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+ScenarioInfo makeScenarioInfo(const mmsim::Scenario& sc, const QString& path);
+// Copies what the views show out of the simulation. 'log_before' is the
+// kernel log size before the last step (for step_log).
+SnapshotPtr makeSnapshot(const mmsim::Simulation& sim, std::uint64_t serial,
+                         std::size_t log_before);
+
+} // namespace mmsim::ui
+
+Q_DECLARE_METATYPE(mmsim::ui::SnapshotPtr)

@@ -1,0 +1,61 @@
+#include "ui/view_util.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QScrollBar>
+#include <QTableView>
+
+namespace mmsim::ui {
+
+QLabel* makeLegend(QWidget* parent) {
+    auto* l = new QLabel(parent);
+    l->setTextFormat(Qt::RichText);
+    l->setWordWrap(true);
+    return l;
+}
+
+void setLegend(QLabel* label, const std::vector<std::pair<QColor, QString>>& items) {
+    QString html;
+    for (const auto& [c, name] : items)
+        html += QStringLiteral("<span style=\"background-color:%1; color:%1\">&nbsp;&nbsp;&nbsp;"
+                               "&nbsp;</span>&nbsp;%2&nbsp;&nbsp;&nbsp; ")
+                    .arg(c.name(), name.toHtmlEscaped());
+    label->setText(html);
+}
+
+QLabel* makeHeading(const QString& text, QWidget* parent) {
+    auto* l = new QLabel(text, parent);
+    QFont f = l->font();
+    f.setBold(true);
+    l->setFont(f);
+    return l;
+}
+
+QTableView* makeTable(QWidget* parent) {
+    auto* t = new QTableView(parent);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setAlternatingRowColors(true);
+    t->verticalHeader()->setVisible(false);
+    t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->horizontalHeader()->setHighlightSections(false);
+    t->setWordWrap(false);
+    return t;
+}
+
+void fitTableHeight(QTableView* table, int max_rows) {
+    if (!table->model()) return;
+    const int rows = std::min(table->model()->rowCount(), max_rows);
+    int h =
+        table->horizontalHeader()->isVisible() ? table->horizontalHeader()->sizeHint().height() : 0;
+    for (int r = 0; r < rows; ++r)
+        h += table->rowHeight(r);
+    if (rows == 0) h += table->verticalHeader()->defaultSectionSize();
+    h += 2 * table->frameWidth();
+    if (table->horizontalScrollBar()->isVisible())
+        h += table->horizontalScrollBar()->sizeHint().height();
+    table->setFixedHeight(h);
+}
+
+} // namespace mmsim::ui
