@@ -19,9 +19,15 @@ namespace {
 int runCommand(const std::string& path, long steps, const std::vector<std::string>& views,
                const std::string& trace) {
     mmsim::Simulation sim(mmsim::loadScenarioFile(path));
-    if (steps < 0) sim.runAll();
-    else
-        for (long i = 0; i < steps && !sim.done(); ++i) sim.step();
+    // The trace: every event of every step, stamped with the cycle clock.
+    std::string text = trace.empty() ? std::string() : mmsim::traceHeader();
+    for (long i = 0; (steps < 0 || i < steps) && !sim.done(); ++i) {
+        sim.step();
+        if (!trace.empty() && !sim.lastEvents().empty())
+            text += mmsim::traceLines(sim.lastEvents(), sim.lastEventCycles(),
+                                      sim.lastStep()->start, sim.lastStep()->cpu,
+                                      sim.state().mm.profile);
+    }
     for (const std::string& v : views) {
         try {
             std::cout << mmsim::renderView(sim, v);
@@ -31,11 +37,7 @@ int runCommand(const std::string& path, long steps, const std::vector<std::strin
             return 2;
         }
     }
-    if (!trace.empty()) {
-        std::string text;
-        for (const std::string& l : sim.kernelLog()) text += l + "\n";
-        mmsim::writeFileAtomically(trace, text);
-    }
+    if (!trace.empty()) mmsim::writeFileAtomically(trace, text);
     return 0;
 }
 
@@ -76,7 +78,7 @@ int main(int argc, char** argv) {
     run->add_option("--steps", steps, "run only the first N steps");
     run->add_option("--print", views, "view to print (repeatable)")
         ->check(CLI::IsMember(mmsim::viewNames()));
-    run->add_option("--trace", trace, "write the kernel log of the run to FILE");
+    run->add_option("--trace", trace, "write the run's events to FILE (ftrace text, cycle timestamps)");
 
     auto* check = app.add_subcommand("check", "run a scenario and evaluate every expect");
     check->add_option("SCENARIO", scenario, "scenario JSON file")->required();

@@ -42,6 +42,8 @@ struct MmModel {
     long min_free_kbytes = 0;
     long user_min_free_kbytes = -1;
     bool thp_enabled = true;
+    bool pcp_enabled = true;         // "kernel": {"pcp": false} sends everything to the buddy lists
+    bool pcp_free_high_batch = true; // PCPF_FREE_HIGH_BATCH: the LLC share exceeds 3 batches
     WatermarkSysctl sysctl;
     std::uint64_t totalram_pages = 0;
     std::uint64_t totalreserve_pages = 0;

@@ -7,6 +7,7 @@
 
 #include "core/free_area.h"
 #include "core/pageblock.h"
+#include "core/pcp.h"
 #include "core/types.h"
 
 #include <array>
@@ -44,7 +45,13 @@ struct Zone {
     std::unordered_map<pfn_t, AllocatedBlock> allocated; // allocated blocks by head pfn
     std::uint64_t allocated_pages = 0;
     std::uint64_t nr_reserved_highatomic = 0;
-    bool below_high = false;      // ZONE_BELOW_HIGH (6.12; sticky without pcp)
+    bool below_high = false;      // ZONE_BELOW_HIGH (6.12; a pcp bulk free clears it)
+    // Per-CPU page lists by CPU (setup_zone_pageset; empty: the boot
+    // pageset, which caches nothing) and the values last set on them.
+    std::vector<PerCpuPages> pageset;
+    int pageset_high_min = BOOT_PAGESET_HIGH;
+    int pageset_high_max = BOOT_PAGESET_HIGH;
+    int pageset_batch = BOOT_PAGESET_BATCH;
     bool boosted_watermark = false; // ZONE_BOOSTED_WATERMARK
     // managed_pages when the watermarks / lowmem_reserve were last set.
     std::uint64_t wmark_managed = 0;

@@ -65,9 +65,11 @@
  * A high-order atomic request that succeeds reserves its pageblock as
  * HIGHATOMIC (up to about 1% of the zone), kept for later such requests.
  *
- * Per-CPU page lists (pcp) would sit in front of rmqueueBuddy() and
- * freeOnePage(); they are not modelled yet, so every request goes straight
- * to the zone's lists, as with "pcp": false.
+ * Per-CPU page lists (pcp, page_pcp.cpp) sit in front of rmqueueBuddy()
+ * and freeOnePage() for orders 0..3 and 9: once a zone passed its watermark
+ * check, the request is served from the asking CPU's list for its order and
+ * type, refilled from the zone in batches. "pcp": false sends every request
+ * straight to the zone's lists.
  */
 #include "core/page_alloc.h"
 
@@ -162,6 +164,7 @@ struct AllocContext {
     gfp_t gfp = 0;
     int order = 0;
     int nr_online = 1;
+    int cpu = 0;
     const char* pass = "";
 };
 
@@ -220,7 +223,7 @@ retry:
             // node_reclaim() is off (zone_reclaim_mode 0): next zone.
             if (!ok && !(flags & allocflag::NO_WATERMARKS)) continue;
         }
-        const pfn_t page = rmqueueBuddy(mm, z, ac.order, ac.migratetype, flags, ev);
+        const pfn_t page = rmqueueZone(mm, z, ac.order, ac.migratetype, flags, ac.cpu, ev);
         if (page != NO_PFN) {
             if ((flags & allocflag::KSWAPD) && z.boosted_watermark) {
                 z.boosted_watermark = false;
@@ -253,6 +256,14 @@ int cpuNode(const MmModel& mm, int cpu) {
 }
 
 } // namespace
+
+namespace buddy {
+bool zoneWatermarkOkSimple(const MmModel& mm, const Zone& z, int order, std::uint64_t mark,
+                           int highest_zoneidx, unsigned alloc_flags) {
+    return zoneWatermarkOk(mm, z, order, static_cast<std::int64_t>(mark), highest_zoneidx,
+                           alloc_flags, nrFreePages(z)) == Wmark::Ok;
+}
+} // namespace buddy
 
 AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     AllocOutcome out;
@@ -291,6 +302,7 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     ac.migratetype = mt;
     ac.gfp = req.gfp;
     ac.order = req.order;
+    ac.cpu = req.cpu;
     ac.nr_online = 0;
     for (const Node& n : mm.nodes)
         ac.nr_online += n.online;

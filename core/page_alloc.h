@@ -5,8 +5,9 @@
 // Layering: allocPages() is __alloc_pages (zonelist walk, watermarks, slow
 // path) and calls rmqueueBuddy() for a zone; freePages() is __free_pages and
 // calls freeOnePage(). A per-CPU page list layer goes between the two
-// levels: it calls rmqueueBuddy() in bulk with a carried RmqueueMode and
-// freeOnePage() when it drains.
+// levels (page_pcp.cpp, pcp.h): rmqueueZone() and freeUnrefPage() take
+// the CPU's list for the orders it caches, refill it with rmqueueMode() in
+// bulk with a carried RmqueueMode and drain it with freeOneBlock().
 #pragma once
 
 #include "core/gfp.h"
@@ -39,9 +40,18 @@ struct BuddyEvent {
         kswapd_wake,           // nid, zone (highest), order
         direct_reclaim,        // order: the kernel would reclaim/compact here (not modelled)
         nofragment_retry,      // the zonelist is walked again without ALLOC_NOFRAGMENT
+        // per-CPU page lists (cpu is set)
+        pcp_hit,            // zone, cpu, pfn, order, mt: taken from a non-empty list; nr = count
+        pcp_refill,         // zone, cpu, pfn, order, mt: one block rmqueue_bulk put on the list
+                            // (printed as the kernel's mm_page_alloc_zone_locked); nr = batch
+        pcp_free,           // zone, cpu, pfn, order, mt (the list's): freed to the list head;
+                            // nr = count after
+        mm_page_pcpu_drain, // zone, cpu, pfn, order, mt: free_pcppages_bulk gave it back
+        drain_all_pages,    // nr: pages drained from every CPU's lists
     };
     Kind kind = mm_page_alloc;
     std::int16_t nid = -1;
+    std::int16_t cpu = -1;
     std::int8_t zone = -1; // zone index
     std::int8_t order = 0;
     std::int8_t from_order = 0;
@@ -71,7 +81,7 @@ using EventSink = std::vector<BuddyEvent>;
 struct AllocRequest {
     gfp_t gfp = 0;
     int order = 0;
-    int cpu = 0;
+    int cpu = 0;            // the CPU asking: its node's zonelist and its pcp lists
     int nid = NUMA_NO_NODE; // NUMA_NO_NODE: the CPU's node
 };
 
@@ -98,8 +108,9 @@ struct FreeOutcome {
     bool ok = false;
     std::string error; // not an allocated block: nothing changed
 };
-// __free_pages(pfn, order) of a block allocPages returned.
-FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev = nullptr);
+// __free_pages(pfn, order) of a block allocPages returned, on a CPU (its
+// pcp lists take orders 0..3 and 9).
+FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev = nullptr, int cpu = 0);
 
 // ---- zone level (for a pcp layer, the boot hand-over and tests) ----
 // rmqueue_buddy(): a block of 2^order pages of the zone, or NO_PFN. Does not
@@ -117,6 +128,32 @@ constexpr unsigned FPI_NONE = 0, FPI_TO_TAIL = 1u << 1;
 void freeOnePage(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi, EventSink* ev);
 // __free_one_page() with an explicit migratetype.
 void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned fpi, EventSink* ev);
+// __rmqueue(): the zone's lists only (no HIGHATOMIC attempts), for rmqueue_bulk.
+pfn_t rmqueueMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
+                  EventSink* ev);
+
+// ---- per-CPU page lists (page_pcp.cpp) ----
+// rmqueue(): through the CPU's pcp list when the order has one (and pcp is
+// on), else (or when even a refill got nothing) rmqueue_buddy().
+pfn_t rmqueueZone(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, int cpu,
+                  EventSink* ev);
+// rmqueue_pcplist(): NO_PFN when the list is empty and cannot be refilled.
+pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, int cpu,
+                     EventSink* ev);
+// free_unref_page(): a freed block of an allocPages'd order to the CPU's list
+// (or straight to the zone for other orders, ISOLATE pageblocks, pcp off).
+void freeUnrefPage(MmModel& mm, Zone& z, pfn_t pfn, int order, int cpu, EventSink* ev);
+// drain_pages_zone() / drain_all_pages(): every pcp page back to the zone;
+// the number of pages drained.
+std::uint64_t drainZonePages(MmModel& mm, Zone& z, int cpu, EventSink* ev);
+std::uint64_t drainAllPages(MmModel& mm, EventSink* ev = nullptr);
+// setup_zone_pageset() on first use, then zone_set_pageset_high_and_batch():
+// batch and high (6.12: high_min/high_max) of every populated zone's
+// pagesets from its managed pages and low watermark. Run with the watermarks.
+void zonePcpUpdate(MmModel& mm);
+int zoneBatchsize(const Zone& z);      // zone_batchsize()
+int nrCpuIds(const MmModel& mm);       // possible CPUs
+std::uint64_t pcpPages(const Zone& z); // pages on all CPUs' lists of the zone
 
 // Boot: memmap_init()'s pageblock types (MOVABLE where a memory range holds
 // the block's first pfn) and present flags, for every zone.

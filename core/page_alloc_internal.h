@@ -22,6 +22,9 @@ inline void changePageblockRange(Zone& z, pfn_t pfn, int order, int mt) {
         if (z.pageblocks.covers(pfn + i * PAGEBLOCK_NR_PAGES))
             z.pageblocks.setType(pfn + i * PAGEBLOCK_NR_PAGES, mt);
 }
+// zone_watermark_ok() (__zone_watermark_ok on NR_FREE_PAGES).
+bool zoneWatermarkOkSimple(const MmModel& mm, const Zone& z, int order, std::uint64_t mark,
+                           int highest_zoneidx, unsigned alloc_flags);
 // reserve_highatomic_pageblock(), after a successful ALLOC_HIGHATOMIC allocation.
 void reserveHighatomicPageblock(MmModel& mm, Zone& z, pfn_t pfn, int order, EventSink* ev);
 

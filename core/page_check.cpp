@@ -73,15 +73,41 @@ std::string zoneCheck(const Zone& z) {
         alloc_pages += 1ull << a.order;
     }
     if (alloc_pages != z.allocated_pages) return zn + "allocated page count is off";
+    // Pages on the per-CPU lists: each block on one list of its order,
+    // aligned, in the zone, neither free in the buddy lists nor allocated;
+    // each CPU's count equals what its lists hold.
+    std::uint64_t pcp_pages = 0;
+    for (std::size_t cpu = 0; cpu < z.pageset.size(); ++cpu) {
+        const PerCpuPages& pcp = z.pageset[cpu];
+        std::uint64_t held = 0;
+        for (int pindex = 0; pindex < NR_PCP_LISTS; ++pindex) {
+            const int o = pindexToOrder(pindex);
+            for (const PcpPage& pg : pcp.lists[static_cast<std::size_t>(pindex)]) {
+                const pfn_t p = pg.pfn;
+                if (p & ((1ull << o) - 1) || !z.spans(p) || p + (1ull << o) > z.zone_end_pfn())
+                    return zn + strprintf("cpu %zu pcp list %d holds misplaced block %#llx", cpu,
+                                          pindex, (unsigned long long)p);
+                if (!extents.emplace(p, 1ull << o).second)
+                    return zn + strprintf("pcp block %#llx (cpu %zu list %d) is also free, "
+                                          "allocated or on another pcp list",
+                                          (unsigned long long)p, cpu, pindex);
+                held += 1ull << o;
+            }
+        }
+        if (pcp.count < 0 || held != static_cast<std::uint64_t>(pcp.count))
+            return zn + strprintf("cpu %zu: pcp count %d but its lists hold %llu pages", cpu,
+                                  pcp.count, (unsigned long long)held);
+        pcp_pages += held;
+    }
     pfn_t end = 0;
     for (const auto& [p, n] : extents) {
         if (p < end) return zn + strprintf("blocks overlap at pfn %#llx", (unsigned long long)p);
         end = p + n;
     }
-    if (pages + alloc_pages != z.managed_pages)
-        return zn + strprintf("free %llu + allocated %llu != managed %llu",
+    if (pages + alloc_pages + pcp_pages != z.managed_pages)
+        return zn + strprintf("free %llu + allocated %llu + pcp %llu != managed %llu",
                               (unsigned long long)pages, (unsigned long long)alloc_pages,
-                              (unsigned long long)z.managed_pages);
+                              (unsigned long long)pcp_pages, (unsigned long long)z.managed_pages);
     // Pageblock counts add up to the pageblocks counted.
     const PageblockCounts c = pageblockCounts(z);
     std::uint64_t total = 0, present = 0;

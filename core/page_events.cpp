@@ -60,12 +60,25 @@ const char* buddyEventName(BuddyEvent::Kind k) {
         return "direct_reclaim";
     case BuddyEvent::nofragment_retry:
         return "nofragment_retry";
+    case BuddyEvent::pcp_hit:
+        return "pcp_hit";
+    case BuddyEvent::pcp_refill:
+        return "pcp_refill";
+    case BuddyEvent::pcp_free:
+        return "pcp_free";
+    case BuddyEvent::mm_page_pcpu_drain:
+        return "mm_page_pcpu_drain";
+    case BuddyEvent::drain_all_pages:
+        return "drain_all_pages";
     }
     return "?";
 }
 
 std::string formatBuddyEvent(const BuddyEvent& e, const KernelProfile& p) {
-    std::string s = std::string(buddyEventName(e.kind)) + ": ";
+    // A refilled block is what the kernel traces as mm_page_alloc_zone_locked.
+    std::string s = std::string(e.kind == BuddyEvent::pcp_refill ? "mm_page_alloc_zone_locked"
+                                                                 : buddyEventName(e.kind)) +
+                    ": ";
     switch (e.kind) {
     case BuddyEvent::mm_page_alloc:
         s += strprintf("%s order=%d migratetype=%d gfp_flags=%s", pageField(e.pfn).c_str(), e.order,
@@ -124,6 +137,21 @@ std::string formatBuddyEvent(const BuddyEvent& e, const KernelProfile& p) {
         break;
     case BuddyEvent::nofragment_retry:
         s += strprintf("%s", where(e).c_str());
+        break;
+    case BuddyEvent::pcp_refill:
+        s += strprintf("%s order=%d migratetype=%d percpu_refill=1", pageField(e.pfn).c_str(),
+                       e.order, e.mt);
+        break;
+    case BuddyEvent::mm_page_pcpu_drain:
+        s += strprintf("%s order=%d migratetype=%d", pageField(e.pfn).c_str(), e.order, e.mt);
+        break;
+    case BuddyEvent::pcp_hit:
+    case BuddyEvent::pcp_free:
+        s += strprintf("%s cpu=%d pfn=0x%llx order=%d migratetype=%d count=%llu", where(e).c_str(),
+                       e.cpu, (unsigned long long)e.pfn, e.order, e.mt, (unsigned long long)e.nr);
+        break;
+    case BuddyEvent::drain_all_pages:
+        s += strprintf("pages=%llu", (unsigned long long)e.nr);
         break;
     }
     return s;

@@ -4,6 +4,10 @@
 
 #include "core/page_alloc_internal.h"
 
+#include <algorithm>
+#include <map>
+#include <vector>
+
 #include "core/strfmt.h"
 
 namespace mmsim {
@@ -81,7 +85,7 @@ void freeOnePage(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi, Event
         freeOneBlock(mm, z, pfn, PAGEBLOCK_ORDER, pageblockType(z, pfn), fpi, ev);
 }
 
-FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev) {
+FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev, int cpu) {
     FreeOutcome out;
     if (order < 0 || order > MAX_PAGE_ORDER) {
         out.error = strprintf("order %d is above MAX_PAGE_ORDER (%d)", order, MAX_PAGE_ORDER);
@@ -106,10 +110,70 @@ FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev) {
     e.pfn = pfn;
     e.order = static_cast<std::int8_t>(order);
     emit(ev, e);
-    // Without per-CPU lists every free goes to the zone (free_one_page()).
-    freeOnePage(mm, *z, pfn, order, FPI_NONE, ev);
+    // free_unref_page() (pcp orders) or __free_pages_ok() (the others).
+    freeUnrefPage(mm, *z, pfn, order, cpu, ev);
     out.ok = true;
     return out;
+}
+
+// page_zone() as pagetypeinfo sees it: a page of memory belongs to the
+// zone of its own node that spans it; a page in a hole gets the zone
+// memmap_init() gave it (the zone of the memory range after the hole, or for
+// the tail of the last section the last zone). pfn_to_online_page() only
+// knows pages of 2 MiB subsections that hold memory (sparse's subsection
+// map), so a hole of whole subsections (memmap=nn$ss) counts for no zone
+// even though its struct pages exist. A pageblock is "present" in a zone when
+// the pfn pagetypeinfo_showblockcount_print() looks at for it (zone start +
+// k pageblocks) is such a page of this zone.
+static void markPageZones(MmModel& mm, const Memblock& mb) {
+    struct Range {
+        pfn_t s, e;
+        int nid;
+    };
+    std::vector<Range> ranges;
+    for (const MemblockRegion& r : mb.memory().regions) {
+        const pfn_t s = PFN_UP(r.base), e = PFN_DOWN(r.end());
+        if (s >= e) continue;
+        const int nid = (r.nid >= 0 && static_cast<std::size_t>(r.nid) < mm.nodes.size()) ? r.nid : 0;
+        ranges.push_back({s, e, nid});
+    }
+    // Does the subsection holding pfn hold any memory? (ranges are sorted)
+    constexpr pfn_t PAGES_PER_SUBSECTION = 512;
+    auto onlineSubsection = [&](pfn_t pfn) {
+        const pfn_t a = pfn & ~(PAGES_PER_SUBSECTION - 1), b = a + PAGES_PER_SUBSECTION;
+        auto it = std::lower_bound(ranges.begin(), ranges.end(), a,
+                                   [](const Range& r, pfn_t v) { return r.e <= v; });
+        return it != ranges.end() && it->s < b;
+    };
+    std::map<Zone*, std::vector<std::pair<pfn_t, pfn_t>>> owned;
+    pfn_t hole = 0, last_end = 0;
+    Zone* last = nullptr;
+    for (const Range& r : ranges) {
+        for (Zone& z : mm.nodes[static_cast<std::size_t>(r.nid)].zones) {
+            if (!z.populated()) continue;
+            const pfn_t zs = std::clamp(r.s, z.zone_start_pfn, z.zone_end_pfn());
+            const pfn_t ze = std::clamp(r.e, z.zone_start_pfn, z.zone_end_pfn());
+            last = &z;
+            if (zs >= ze) continue;
+            owned[&z].push_back({std::min(hole, zs), ze});
+            hole = ze;
+        }
+        last_end = r.e;
+    }
+    if (last) {
+        const pfn_t tail = (last_end + PAGES_PER_SECTION - 1) / PAGES_PER_SECTION * PAGES_PER_SECTION;
+        if (hole < tail) owned[last].push_back({hole, tail});
+    }
+    for (auto& [z, ivs] : owned) {
+        for (pfn_t p = z->zone_start_pfn; p < z->zone_end_pfn(); p += PAGEBLOCK_NR_PAGES) {
+            if (!onlineSubsection(p) || !z->pageblocks.covers(p)) continue;
+            for (const auto& [a, b] : ivs)
+                if (p >= a && p < b) {
+                    z->pageblocks.setPresent(z->pageblocks.index(p));
+                    break;
+                }
+        }
+    }
 }
 
 void initPageblocks(MmModel& mm, const Memblock& mb) {
@@ -128,17 +192,8 @@ void initPageblocks(MmModel& mm, const Memblock& mb) {
                  p += PAGEBLOCK_NR_PAGES)
                 z.pageblocks.setType(p, MIGRATE_MOVABLE);
         });
-        // The sections this range touches have a memory map.
-        for (pfn_t sec = s / PAGES_PER_SECTION; sec <= (e - 1) / PAGES_PER_SECTION; ++sec) {
-            const pfn_t a = sec * PAGES_PER_SECTION, b = a + PAGES_PER_SECTION;
-            mm.forEachZone([&](Zone& z) {
-                if (!z.spanned_pages) return;
-                const pfn_t lo = std::max(a, z.zone_start_pfn), hi = std::min(b, z.zone_end_pfn());
-                for (pfn_t p = lo; p < hi; p = (p | (PAGEBLOCK_NR_PAGES - 1)) + 1)
-                    z.pageblocks.setPresent(z.pageblocks.index(p));
-            });
-        }
     }
+    markPageZones(mm, mb);
 }
 
 PageblockCounts pageblockCounts(const Zone& z) {

@@ -350,6 +350,11 @@ pfn_t rmqueueBuddyMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_f
     return p;
 }
 
+pfn_t rmqueueMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
+                  EventSink* ev) {
+    return rmqueue(mm, z, order, mt, alloc_flags, mode, ev);
+}
+
 pfn_t rmqueueBuddy(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, EventSink* ev) {
     RmqueueMode mode = RmqueueMode::Normal;
     return rmqueueBuddyMode(mm, z, order, mt, alloc_flags, mode, ev);

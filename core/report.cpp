@@ -49,15 +49,6 @@ std::vector<std::string> zoneStatNames(const KernelProfile& p) {
 
 int fls64(std::uint64_t x) { return x ? 64 - __builtin_clzll(x) : 0; }
 
-// zone_batchsize()
-int zoneBatchsize(const Zone& z) {
-    std::uint64_t batch = std::min<std::uint64_t>(z.managed_pages >> 10, (1ull << 20) / PAGE_SIZE);
-    batch /= 4;
-    if (batch < 1) batch = 1;
-    batch = (1ull << (fls64(batch + batch / 2) - 1)) - 1;
-    return static_cast<int>(std::max<std::uint64_t>(batch, 1));
-}
-
 // calculate_normal_threshold()
 int statThreshold(const Zone& z, int online_cpus) {
     std::uint64_t mem = z.managed_pages >> (27 - PAGE_SHIFT);
@@ -156,9 +147,14 @@ std::string viewZoneinfo(const BootState& st, int cpus) {
             for (const char* s : numa_stats) out += strprintf("\n      %-12s %lu", s, 0ul);
             out += "\n  pagesets";
             for (int cpu = 0; cpu < cpus; ++cpu) {
+                // The CPU's pageset; before setup_per_cpu_pageset the boot one.
+                PerCpuPages boot;
+                const PerCpuPages& pcp = static_cast<std::size_t>(cpu) < z.pageset.size()
+                                             ? z.pageset[static_cast<std::size_t>(cpu)]
+                                             : boot;
                 out += strprintf("\n    cpu: %i\n              count: %i\n              high:  %i"
                                  "\n              batch: %i",
-                                 cpu, 0, 0, zoneBatchsize(z));
+                                 cpu, pcp.count, pcp.high, pcp.batch);
                 out += strprintf("\n  vm stats threshold: %d", statThreshold(z, cpus));
             }
             out += strprintf("\n  node_unreclaimable:  %u\n  start_pfn:           %lu\n", 0u,
@@ -202,13 +198,58 @@ static std::string fragView(const BootState& st, bool extfrag) {
     return out;
 }
 
+std::string viewPagetypeinfo(const BootState& st) {
+    if (!st.mm.buddy_ready)
+        throw std::logic_error("no buddy allocator yet: memblock_free_all has not run");
+    // pagetypeinfo_show() per node with memory: free blocks per type and
+    // order (counting stops at 100000), then pageblocks per type.
+    std::string out;
+    for (const Node& n : st.mm.nodes) {
+        if (!n.has_memory) continue;
+        out += strprintf("Page block order: %d\n", PAGEBLOCK_ORDER);
+        out += strprintf("Pages per block:  %lu\n", (unsigned long)PAGEBLOCK_NR_PAGES);
+        out += '\n';
+        out += strprintf("%-43s ", "Free pages count per migrate type at order");
+        for (int o = 0; o < NR_PAGE_ORDERS; ++o) out += strprintf("%6d ", o);
+        out += '\n';
+        for (const Zone& z : n.zones) {
+            if (!z.populated()) continue;
+            for (int mt = 0; mt < MIGRATE_TYPES; ++mt) {
+                out += strprintf("Node %4d, zone %8s, type %12s ", n.nid, z.name(),
+                                 migratetypeName(mt));
+                for (int o = 0; o < NR_PAGE_ORDERS; ++o) {
+                    const std::uint64_t nr = z.free_area.nrFreeOf(o, mt);
+                    const bool overflow = nr >= 100000;
+                    out += strprintf("%s%6lu ", overflow ? ">" : "",
+                                     (unsigned long)(overflow ? 100000 : nr));
+                }
+                out += '\n';
+            }
+        }
+        out += strprintf("\n%-23s", "Number of blocks type ");
+        for (int mt = 0; mt < MIGRATE_TYPES; ++mt) out += strprintf("%12s ", migratetypeName(mt));
+        out += '\n';
+        for (const Zone& z : n.zones) {
+            if (!z.populated()) continue;
+            const PageblockCounts c = pageblockCounts(z);
+            out += strprintf("Node %d, zone %8s ", n.nid, z.name());
+            for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
+                out += strprintf("%12lu ", (unsigned long)c.n[static_cast<std::size_t>(mt)]);
+            out += '\n';
+        }
+    }
+    return out;
+}
+
 std::string viewUnusableIndex(const BootState& st) { return fragView(st, false); }
 std::string viewExtfragIndex(const BootState& st) { return fragView(st, true); }
 
 const std::vector<std::string>& viewNames() {
     static const std::vector<std::string> names = {"e820",     "memblock", "boot",
                                                    "iomem",    "zoneinfo", "buddyinfo",
-                                                   "unusable_index", "extfrag_index", "dmesg"};
+                                                   "pagetypeinfo", "unusable_index",
+                                                   "extfrag_index", "dmesg",
+                                                   "cycles"};
     return names;
 }
 
@@ -220,6 +261,7 @@ std::string renderView(const Simulation& sim, const std::string& name) {
     if (name == "iomem") return viewIomem(st);
     if (name == "zoneinfo") return viewZoneinfo(st, sim.scenario().machine.cpus);
     if (name == "buddyinfo") return viewBuddyinfo(st);
+    if (name == "pagetypeinfo") return viewPagetypeinfo(st);
     if (name == "unusable_index") return viewUnusableIndex(st);
     if (name == "extfrag_index") return viewExtfragIndex(st);
     if (name == "dmesg") {
@@ -227,6 +269,7 @@ std::string renderView(const Simulation& sim, const std::string& name) {
         for (const std::string& l : sim.kernelLog()) out += l + "\n";
         return out;
     }
+    if (name == "cycles") return viewCycles(sim.cycles());
     throw std::invalid_argument("unknown view '" + name + "'");
 }
 

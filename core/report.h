@@ -22,6 +22,8 @@ std::string viewBoot(const BootState& st);
 std::string viewIomem(const BootState& st);
 std::string viewZoneinfo(const BootState& st, int cpus);
 std::string viewBuddyinfo(const BootState& st);
+// /proc/pagetypeinfo: free blocks per migratetype and order, pageblocks per type.
+std::string viewPagetypeinfo(const BootState& st);
 std::string viewUnusableIndex(const BootState& st);
 std::string viewExtfragIndex(const BootState& st);
 

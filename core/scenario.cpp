@@ -442,7 +442,8 @@ class Loader {
     void machine(const json& m, const std::string& ptr) {
         getObject(m, ptr, "machine");
         checkKeys(m, ptr,
-                  {"cpus", "e820", "numa", "cmdline", "kernel", "kernel_image", "initrd", "sysctl"},
+                  {"cpus", "e820", "numa", "cmdline", "kernel", "kernel_image", "initrd", "sysctl",
+                   "cost"},
                   "machine");
         MachineSpec& ms = sc_.machine;
         // cpus first: the NUMA nodes' CPU lists are checked against it.
@@ -470,6 +471,8 @@ class Loader {
                 ms.initrd = physRange(v, p, "initrd");
             else if (key == "sysctl")
                 sysctl(v, p);
+            else if (key == "cost")
+                cost(v, p);
         }
         require(m, ptr, "e820", "machine (the BIOS memory map)");
     }
@@ -672,6 +675,26 @@ class Loader {
                 for (std::size_t i = 0; i < v.size(); ++i)
                     sc.lowmem_reserve_ratio.push_back(
                         static_cast<long>(getInt(v[i], child(p, i), key + " entry", 0, intMax)));
+            }
+        }
+    }
+
+    // The cost model: cycles per event kind, and the NUMA factor switch.
+    void cost(const json& c, const std::string& ptr) {
+        getObject(c, ptr, "cost");
+        CostModel& cm = sc_.machine.cost;
+        for (const auto& [key, v] : c.items()) {
+            std::string p = child(ptr, key);
+            if (key == "numa_factor") {
+                cm.numa_factor = getBool(v, p, key);
+            } else if (std::uint32_t* f = cm.find(key)) {
+                *f = static_cast<std::uint32_t>(getInt(v, p, key + " cycles", 0, 1000000000));
+            } else {
+                std::string known;
+                for (const CostModel::Field& fl : CostModel::fields())
+                    known += std::string(known.empty() ? "" : ", ") + fl.name;
+                fail(p, "unknown key " + quote(key) + " in machine.cost: expected an event kind (" +
+                            known + ") or numa_factor");
             }
         }
     }

@@ -3,6 +3,7 @@
 // file:line:col and the JSON pointer of the bad value (InputError).
 #pragma once
 
+#include "core/cost_model.h"
 #include "core/error.h"
 #include "core/json_locator.h"
 #include "core/types.h"
@@ -56,6 +57,7 @@ struct MachineSpec {
     std::optional<PhysRange> kernel_image;   // auto boot: where the kernel lies
     std::optional<PhysRange> initrd;         // auto boot: the initial ramdisk
     SysctlSpec sysctl;
+    CostModel cost;                          // machine.cost: cycles per event kind
 };
 
 struct Step {

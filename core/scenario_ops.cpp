@@ -141,8 +141,14 @@ std::vector<OpSpec> makeOps() {
          "alloc_pages: allocate 2^order pages from the buddy allocator"});
     ops.push_back({"free_pages",
                    OpPhase::Steps,
-                   {req("ref", K::Name, "name given by alloc_pages' \"as\"")},
+                   {req("ref", K::Name, "name given by alloc_pages' \"as\""),
+                    intField("cpu", false, 0, 1023,
+                             "the CPU freeing (default 0): its per-CPU lists take the pages")},
                    "__free_pages: free every block of a named allocation"});
+    ops.push_back({"drain_all_pages",
+                   OpPhase::Steps,
+                   {},
+                   "drain_all_pages: every CPU's per-CPU page lists back to the buddy lists"});
     ops.push_back(
         {"sysctl",
          OpPhase::Steps,

@@ -47,11 +47,12 @@ std::uint32_t flagsArg(const mmsim::Step& s) {
 }
 
 const std::set<std::string> kBuddyOps = {"free_reserved_area", "alloc_pages", "free_pages",
-                                          "sysctl"};
+                                          "sysctl", "drain_all_pages"};
 
 } // namespace
 
-Simulation::Simulation(Scenario scenario) : scenario_(std::move(scenario)) {
+Simulation::Simulation(Scenario scenario)
+    : scenario_(std::move(scenario)), clock_(scenario_.machine.cost) {
     st_.printk = [this](const std::string& l) { printk(l); };
     setupMachine(st_, scenario_.machine);
     st_.mm.printk = st_.printk;
@@ -97,6 +98,12 @@ void Simulation::step() {
         const mmsim::Step& s = *op.step;
         throw InputError(s.loc, s.pointer, std::string(s.op) + ": " + e.what());
     }
+    // The clock: charge the step's events on the step's CPU.
+    const bool has_cpu = op.step && op.step->args.contains("cpu") &&
+                         op.step->args["cpu"].is_number_integer();
+    const int cpu = has_cpu ? op.step->args["cpu"].get<int>() : 0;
+    clock_.charge(op.kind == Op::AutoBoot ? "boot" : op.step ? op.step->op : op.phase, cpu, events_,
+                  st_.mm);
     ++next_;
 }
 
@@ -239,6 +246,8 @@ void Simulation::execStep(const mmsim::Step& s) {
         execFreePages(s);
     } else if (s.op == "sysctl") {
         execSysctl(s);
+    } else if (s.op == "drain_all_pages") {
+        drainAllPages(st_.mm, &events_);
     } else if (s.op == "memblock_dump") {
         for (const std::string& l : splitLines(st_.memblock.dump())) printk(l);
     } else if (s.op.rfind("memblock_", 0) == 0 || s.op == "free_area_init" ||
@@ -300,8 +309,12 @@ void Simulation::execFreePages(const mmsim::Step& s) {
     if (it == allocs_.end())
         throw OpError("no live allocation is named '" + name + "' (never allocated, or freed "
                       "already)");
+    const int cpu = intArg(s, "cpu", 0);
+    if (cpu >= scenario_.machine.cpus)
+        throw OpError(strprintf("cpu %d does not exist (the machine has %d)", cpu,
+                                scenario_.machine.cpus));
     for (const auto& [pfn, order] : it->second.blocks) {
-        FreeOutcome o = freePages(st_.mm, pfn, order, &events_);
+        FreeOutcome o = freePages(st_.mm, pfn, order, &events_, cpu);
         if (!o.ok) throw OpError(o.error);
     }
     allocs_.erase(it);

@@ -3,6 +3,7 @@
 // operation per step and keeps the kernel log the operations print.
 #pragma once
 
+#include "core/cost.h"
 #include "core/page_alloc.h"
 #include "core/scenario.h"
 #include "core/x86_setup.h"
@@ -53,6 +54,15 @@ public:
     const std::map<std::string, PageAllocation>& pageAllocations() const { return allocs_; }
     // The micro-events of the last executed step (alloc_pages, free_pages).
     const EventSink& lastEvents() const { return events_; }
+    // The clock: each executed operation is charged the cost of its events
+    // (the scenario's machine.cost). lastEventCycles() is parallel to
+    // lastEvents(); lastStep() is the last operation's record.
+    const CycleClock& clock() const { return clock_; }
+    const CycleStats& cycles() const { return clock_.stats(); }
+    const std::vector<std::uint64_t>& lastEventCycles() const { return clock_.lastEventCycles(); }
+    const StepCycles* lastStep() const {
+        return clock_.stats().steps.empty() ? nullptr : &clock_.stats().steps.back();
+    }
 
 private:
     void execBootStep(const mmsim::Step& s);
@@ -75,6 +85,7 @@ private:
     std::map<std::string, phys_addr_t> names_;
     std::map<std::string, PageAllocation> allocs_;
     EventSink events_;
+    CycleClock clock_;
 };
 
 } // namespace mmsim

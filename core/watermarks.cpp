@@ -13,6 +13,7 @@
 // used higher ones: the managed pages above divided by the lower zone's
 // ratio.
 #include "core/mm_model.h"
+#include "core/page_alloc.h"
 
 #include "core/strfmt.h"
 
@@ -102,6 +103,8 @@ void setupPerZoneWmarks(MmModel& mm) {
         z.watermark[WMARK_PROMO] = z.watermark[WMARK_HIGH] + tmp;
     });
     calculateTotalreservePages(mm);
+    // The pcp batch and high follow the new watermarks (zone_pcp_update).
+    if (mm.buddy_ready) zonePcpUpdate(mm);
 }
 
 void setupPerZoneLowmemReserve(MmModel& mm) {

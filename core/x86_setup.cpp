@@ -43,6 +43,7 @@ void setupMachine(BootState& st, const MachineSpec& m) {
     st.bios_e820.sanitize();
     st.e820 = st.bios_e820;
     st.mm.profile = m.profile;
+    st.mm.pcp_enabled = m.pcp;
     st.memblock = Memblock(m.profile);
     // Nodes: the scenario's, or one node holding everything.
     int max_nid = 0;

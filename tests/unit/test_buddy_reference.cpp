@@ -30,12 +30,12 @@ int seeds() {
     return std::getenv("MMSIM_BUDDY_FULL") ? 20 : kSeeds;
 }
 
-std::string machine(const std::string& version, const std::string& size) {
+std::string machine(const std::string& version, const std::string& size, bool pcp) {
     return R"({"format": "mmsim-scenario/1", "machine": {"cpus": 2, "e820": [
         {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
         {"addr": "0x100000", "size": ")" +
            size + R"(", "type": "usable"}], "kernel": {"version": ")" + version +
-           R"("}}, "boot": "auto"})";
+           R"(", "pcp": )" + (pcp ? "true" : "false") + R"(}}, "boot": "auto"})";
 }
 
 class BuddyReference : public ::testing::TestWithParam<std::string> {};
@@ -55,7 +55,8 @@ TEST_P(BuddyReference, SameBlocksAsTheReference) {
     const bool v61 = GetParam() == "6.1";
     const int ops = opsPerSeed();
     for (int seed = 1; seed <= seeds(); ++seed) {
-        Simulation sim(loadScenario(machine(GetParam(), "127M"), "<test>"));
+        // The pure buddy algorithm: per-CPU lists off.
+        Simulation sim(loadScenario(machine(GetParam(), "127M", false), "<test>"));
         sim.runAll();
         MmModel& mm = sim.state().mm;
         Zone& z = mm.zone(0, ZONE_DMA32);
@@ -137,7 +138,8 @@ TEST_P(BuddyReference, SameBlocksAsTheReference) {
 TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
     const int ops = opsPerSeed();
     for (int seed = 1; seed <= seeds(); ++seed) {
-        Simulation sim(loadScenario(machine(GetParam(), "255M"), "<test>"));
+        // Through the per-CPU lists of both CPUs.
+        Simulation sim(loadScenario(machine(GetParam(), "255M", true), "<test>"));
         sim.runAll();
         MmModel& mm = sim.state().mm;
         // Free blocks per zone. HIGHATOMIC reservations stay (unreserving
@@ -194,7 +196,9 @@ TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
                 }
             } else {
                 const std::size_t k = rng() % live.size();
-                ASSERT_TRUE(freePages(mm, live[k].first, live[k].second).ok);
+                ASSERT_TRUE(
+                    freePages(mm, live[k].first, live[k].second, nullptr, static_cast<int>(rng() % 2))
+                        .ok);
                 live[k] = live.back();
                 live.pop_back();
             }
@@ -204,6 +208,10 @@ TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
         for (const auto& [p, o] : live)
             ASSERT_TRUE(freePages(mm, p, o).ok);
         ASSERT_EQ(checkBuddyInvariants(mm), "");
+        // The per-CPU lists still hold pages: give them back first.
+        drainAllPages(mm);
+        ASSERT_EQ(checkBuddyInvariants(mm), "");
+        mm.forEachZone([](const Zone& z) { ASSERT_EQ(pcpPages(z), 0u); });
         // Compare under the final pageblock types (boot's blocks re-cut the same way).
         auto final_blocks = snapshot(mm);
         MmModel& live_mm = mm;

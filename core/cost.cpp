@@ -1,0 +1,336 @@
+// The cycle cost model. Where the default figures come from (all are
+// order-of-magnitude teaching figures for a current x86-64 server core at
+// 2-3 GHz, chosen so the ratios between the allocator's paths are right;
+// none is a measurement of one machine):
+//
+// - Memory hierarchy (Intel 64 and IA-32 Optimization Reference Manual;
+//   the per-microarchitecture tables of 7-cpu.com; Drepper, "What Every
+//   Programmer Should Know About Memory"): L1 hit ~4-5 cycles, L2 ~12-14,
+//   L3 ~40-70, local DRAM ~200-300. A remote node's DRAM costs ~1.5-2.5x
+//   local, which is what the SLIT distance/10 factor (21 -> 2.1x) models.
+// - Locks: an uncontended LOCK CMPXCHG ~20 cycles, with
+//   local_irq_save/restore ~50; zone->lock taken by several CPUs bounces
+//   its cache line between cores (hundreds of cycles): the contention
+//   Mel Gorman's per-CPU list series (2021-2023, mm/page_alloc) and the
+//   "zone lock" discussions on linux-mm set out to avoid.
+// - The page allocator as a whole: Jesper Dangaard Brouer's page_bench
+//   measurements (LSF/MM 2016-2017, "page allocator bottlenecks") put an
+//   order-0 alloc+free pair through the per-CPU lists at ~200-300 cycles
+//   including the page preparation, and the buddy path (zone lock, split)
+//   at several times that; higher orders grow with each split or merge.
+// - A per-CPU list hit is a list_del on a local, hot list: tens of cycles.
+// - A split (expand()) or merge (__free_one_page()) touches the struct page
+//   of the buddy (often an L2/L3 miss: 64 bytes each) and a free list head:
+//   tens of cycles per level.
+// - move_freepages_block() walks the 512 struct pages of a pageblock
+//   (32 KiB of memmap, most of it not in L1): thousands of cycles.
+// - Waking kswapd (try_to_wake_up, perhaps an IPI) and draining all CPUs'
+//   lists (work items on every CPU) cost thousands.
+// Reclaim and compaction are not modelled and cost 0.
+#include "core/cost.h"
+
+#include "core/strfmt.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mmsim {
+
+const std::vector<CostModel::Field>& CostModel::fields() {
+    static const std::vector<Field> f = {
+        {"watermark_check", &CostModel::watermark_check},
+        {"zone_lock", &CostModel::zone_lock},
+        {"rmqueue_smallest", &CostModel::rmqueue_smallest},
+        {"buddy_split", &CostModel::buddy_split},
+        {"mm_page_alloc_extfrag", &CostModel::mm_page_alloc_extfrag},
+        {"pageblock_steal", &CostModel::pageblock_steal},
+        {"boost_watermark", &CostModel::boost_watermark},
+        {"reserve_highatomic", &CostModel::reserve_highatomic},
+        {"buddy_merge", &CostModel::buddy_merge},
+        {"mm_page_alloc", &CostModel::mm_page_alloc},
+        {"mm_page_free", &CostModel::mm_page_free},
+        {"alloc_fail", &CostModel::alloc_fail},
+        {"kswapd_wake", &CostModel::kswapd_wake},
+        {"direct_reclaim", &CostModel::direct_reclaim},
+        {"nofragment_retry", &CostModel::nofragment_retry},
+        {"pcp_hit", &CostModel::pcp_hit},
+        {"pcp_refill", &CostModel::pcp_refill},
+        {"pcp_free", &CostModel::pcp_free},
+        {"mm_page_pcpu_drain", &CostModel::mm_page_pcpu_drain},
+        {"drain_all_pages", &CostModel::drain_all_pages},
+        {"other", &CostModel::other},
+    };
+    return f;
+}
+
+std::uint32_t* CostModel::find(const std::string& name) {
+    for (const Field& f : fields())
+        if (name == f.name) return &(this->*f.cycles);
+    return nullptr;
+}
+
+const char* costPathName(CostPath p) {
+    static const char* const n[] = {"pcp_hit", "buddy", "fallback", "slow",
+                                    "failure", "free",  "merge"};
+    return n[static_cast<int>(p)];
+}
+
+void LatencyHistogram::add(std::uint64_t c) {
+    const int b = c ? std::min(63 - __builtin_clzll(c), NR_BUCKETS - 1) : 0;
+    ++buckets[static_cast<std::size_t>(b)];
+    min = count ? std::min(min, c) : c;
+    max = count ? std::max(max, c) : c;
+    ++count;
+    sum += c;
+}
+
+int cpuToNode(const MmModel& mm, int cpu) {
+    for (const Node& n : mm.nodes)
+        for (int c : n.cpus)
+            if (c == cpu) return n.nid;
+    return 0;
+}
+
+namespace {
+
+// Kind flags resolved by name, so kinds the pcp layer adds are recognised
+// once they carry these names.
+enum : std::uint8_t { K_LOCK = 1, K_PCP_FREE = 2 };
+
+} // namespace
+
+CycleClock::CycleClock(const CostModel& m) : model_(m) {
+    for (int k = 0; k < 256; ++k) {
+        const char* name = buddyEventName(static_cast<BuddyEvent::Kind>(k));
+        std::uint32_t c = model_.other;
+        for (const CostModel::Field& f : CostModel::fields())
+            if (std::strcmp(name, f.name) == 0) c = model_.*f.cycles;
+        table_[static_cast<std::size_t>(k)] = c;
+    }
+}
+
+std::uint64_t CycleClock::cost(const BuddyEvent& e, int cpu_nid, const MmModel& mm) const {
+    std::uint64_t c = table_[e.kind];
+    if (model_.numa_factor && e.nid >= 0 && e.nid != cpu_nid)
+        c = c * static_cast<std::uint64_t>(mm.nodeDistance(cpu_nid, e.nid)) / 10;
+    return c;
+}
+
+std::uint64_t CycleClock::charge(const std::string& op, int cpu, const EventSink& events,
+                                 const MmModel& mm) {
+    // Operation names are few: a linear search is fine.
+    std::uint32_t op_idx = 0;
+    while (op_idx < stats_.op_names.size() && stats_.op_names[op_idx] != op)
+        ++op_idx;
+    if (op_idx == stats_.op_names.size()) stats_.op_names.push_back(op);
+
+    const int nid = cpuToNode(mm, cpu);
+    last_cycles_.resize(events.size());
+    last_ops_.clear();
+    static const auto named = [] {
+        std::array<std::uint8_t, 256> f{};
+        for (int k = 0; k < 256; ++k) {
+            const char* n = buddyEventName(static_cast<BuddyEvent::Kind>(k));
+            // Work on the buddy free lists: under zone->lock.
+            for (const char* l :
+                 {"rmqueue_smallest", "buddy_split", "mm_page_alloc_extfrag", "pageblock_steal",
+                  "reserve_highatomic", "buddy_merge", "pcp_refill", "mm_page_pcpu_drain"})
+                if (!std::strcmp(n, l)) f[static_cast<std::size_t>(k)] |= K_LOCK;
+            if (!std::strcmp(n, "pcp_free")) f[static_cast<std::size_t>(k)] |= K_PCP_FREE;
+        }
+        return f;
+    }();
+
+    std::uint64_t total = 0;
+    std::size_t i = 0;
+    const std::size_t n = events.size();
+    while (i < n) {
+        // One operation: up to and including mm_page_alloc, or from an
+        // mm_page_free up to the next mm_page_free / mm_page_alloc's op.
+        std::size_t end = i;
+        bool is_alloc = false;
+        if (events[i].kind == BuddyEvent::mm_page_free) ++end;
+        for (; end < n; ++end) {
+            if (events[end].kind == BuddyEvent::mm_page_alloc) {
+                is_alloc = true;
+                ++end;
+                break;
+            }
+            if (events[end].kind == BuddyEvent::mm_page_free) break;
+        }
+        if (end == i) ++end; // never an empty operation
+        bool pcp_free = false;
+        for (std::size_t j = i; j < end; ++j)
+            pcp_free |= named[events[j].kind] & K_PCP_FREE;
+        OpCost o;
+        o.first = static_cast<std::uint32_t>(i);
+        o.n = static_cast<std::uint32_t>(end - i);
+        bool locked = false, took = false, fallback = false, slow = false, merged = false,
+             failed = false;
+        for (std::size_t j = i; j < end; ++j) {
+            const BuddyEvent& e = events[j];
+            std::uint64_t c = table_[e.kind];
+            const bool takes_lock =
+                (named[e.kind] & K_LOCK) || (e.kind == BuddyEvent::mm_page_free && !pcp_free);
+            if (takes_lock && !locked) {
+                c += model_.zone_lock;
+                locked = true;
+            }
+            if (model_.numa_factor && e.nid >= 0 && e.nid != nid)
+                c = c * static_cast<std::uint64_t>(mm.nodeDistance(nid, e.nid)) / 10;
+            last_cycles_[j] = c;
+            o.cycles += c;
+            ++stats_.event_count[e.kind];
+            stats_.event_cycles[e.kind] += c;
+            switch (e.kind) {
+            case BuddyEvent::rmqueue_smallest:
+                took = true;
+                break;
+            case BuddyEvent::mm_page_alloc_extfrag:
+            case BuddyEvent::pageblock_steal:
+                fallback = true;
+                break;
+            case BuddyEvent::buddy_merge:
+                merged = true;
+                break;
+            case BuddyEvent::watermark_check:
+                slow |= (e.alloc_flags & allocflag::WMARK_MASK) != allocflag::WMARK_LOW ||
+                        (e.alloc_flags & allocflag::NO_WATERMARKS);
+                break;
+            case BuddyEvent::alloc_fail:
+                failed = true;
+                break;
+            case BuddyEvent::mm_page_alloc:
+                failed |= e.pfn == NO_PFN;
+                break;
+            default:
+                break;
+            }
+        }
+        if (is_alloc)
+            o.path = failed     ? CostPath::failure
+                     : slow     ? CostPath::slow
+                     : fallback ? CostPath::fallback
+                     : took     ? CostPath::buddy
+                                : CostPath::pcp_hit;
+        else
+            o.path = merged ? CostPath::merge : CostPath::free;
+        stats_.paths[static_cast<std::size_t>(o.path)].add(o.cycles);
+        total += o.cycles;
+        last_ops_.push_back(o);
+        i = end;
+    }
+    StepCycles s;
+    s.op = op_idx;
+    s.cpu = static_cast<std::int16_t>(cpu);
+    s.start = stats_.now;
+    s.cycles = total;
+    stats_.steps.push_back(s);
+    stats_.now += total;
+    return total;
+}
+
+// ---- views ----
+
+namespace {
+
+std::string histogram(const LatencyHistogram& h) {
+    std::string out;
+    int hi = 0;
+    for (int b = 0; b < LatencyHistogram::NR_BUCKETS; ++b)
+        if (h.buckets[static_cast<std::size_t>(b)]) hi = b;
+    std::uint64_t most = 1;
+    for (std::uint64_t v : h.buckets)
+        most = std::max(most, v);
+    int lo = hi;
+    for (int b = 0; b <= hi; ++b)
+        if (h.buckets[static_cast<std::size_t>(b)]) {
+            lo = b;
+            break;
+        }
+    for (int b = lo; b <= hi; ++b) {
+        const std::uint64_t v = h.buckets[static_cast<std::size_t>(b)];
+        const std::uint64_t from = b ? 1ull << b : 0, to = (1ull << (b + 1)) - 1;
+        out += strprintf(
+            "  %10llu .. %-10llu %10llu |%s\n", (unsigned long long)from, (unsigned long long)to,
+            (unsigned long long)v,
+            std::string(static_cast<std::size_t>((v * 40 + most - 1) / most), '#').c_str());
+    }
+    return out;
+}
+
+} // namespace
+
+std::string viewCycles(const CycleStats& st) {
+    std::string out =
+        strprintf("clock: %llu cycles\nsteps: %zu\n", (unsigned long long)st.now, st.steps.size());
+    out += "\nper operation (cycles per step):\n";
+    out += strprintf("  %-24s %10s %12s %10s %10s %10s\n", "op", "count", "total", "avg", "min",
+                     "max");
+    for (std::size_t k = 0; k < st.op_names.size(); ++k) {
+        std::uint64_t cnt = 0, sum = 0, mn = 0, mx = 0;
+        for (const StepCycles& s : st.steps) {
+            if (s.op != k) continue;
+            mn = cnt ? std::min(mn, s.cycles) : s.cycles;
+            mx = cnt ? std::max(mx, s.cycles) : s.cycles;
+            ++cnt;
+            sum += s.cycles;
+        }
+        out += strprintf("  %-24s %10llu %12llu %10llu %10llu %10llu\n", st.op_names[k].c_str(),
+                         (unsigned long long)cnt, (unsigned long long)sum,
+                         (unsigned long long)(cnt ? sum / cnt : 0), (unsigned long long)mn,
+                         (unsigned long long)mx);
+    }
+    out += "\nper event kind:\n";
+    out += strprintf("  %-24s %10s %12s\n", "event", "count", "cycles");
+    for (int k = 0; k < 256; ++k) {
+        if (!st.event_count[static_cast<std::size_t>(k)]) continue;
+        out +=
+            strprintf("  %-24s %10llu %12llu\n", buddyEventName(static_cast<BuddyEvent::Kind>(k)),
+                      (unsigned long long)st.event_count[static_cast<std::size_t>(k)],
+                      (unsigned long long)st.event_cycles[static_cast<std::size_t>(k)]);
+    }
+    out += "\nper path (cycles per allocation or free):\n";
+    out += strprintf("  %-24s %10s %10s %10s %10s\n", "path", "count", "avg", "min", "max");
+    for (int p = 0; p < NR_COST_PATHS; ++p) {
+        const LatencyHistogram& h = st.paths[static_cast<std::size_t>(p)];
+        out += strprintf("  %-24s %10llu %10llu %10llu %10llu\n",
+                         costPathName(static_cast<CostPath>(p)), (unsigned long long)h.count,
+                         (unsigned long long)(h.count ? h.sum / h.count : 0),
+                         (unsigned long long)h.min, (unsigned long long)h.max);
+    }
+    for (int p = 0; p < NR_COST_PATHS; ++p) {
+        const LatencyHistogram& h = st.paths[static_cast<std::size_t>(p)];
+        if (!h.count) continue;
+        out += strprintf("\nlatency histogram: %s (cycles, count)\n",
+                         costPathName(static_cast<CostPath>(p)));
+        out += histogram(h);
+    }
+    return out;
+}
+
+std::string traceHeader() {
+    return "# tracer: nop\n"
+           "#\n"
+           "# mmsim: TIMESTAMP is the simulated clock in CPU cycles (the cost model),\n"
+           "# at the completion of each event\n"
+           "#\n"
+           "#           TASK-PID     CPU#  |||||     TIMESTAMP  FUNCTION\n"
+           "#              | |         |   |||||         |         |\n";
+}
+
+std::string traceLines(const EventSink& events, const std::vector<std::uint64_t>& cycles,
+                       std::uint64_t step_start, int cpu, const KernelProfile& p) {
+    std::string out;
+    std::uint64_t t = step_start;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        t += i < cycles.size() ? cycles[i] : 0;
+        // Per-CPU list events name their CPU; the others run on the step's.
+        const int c = events[i].cpu >= 0 ? events[i].cpu : cpu;
+        out += strprintf("%16s-%-7d [%03d] ..... %13llu: %s\n", "mmsim", 0, c,
+                         (unsigned long long)t, formatBuddyEvent(events[i], p).c_str());
+    }
+    return out;
+}
+
+} // namespace mmsim
