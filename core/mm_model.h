@@ -25,7 +25,7 @@ struct WatermarkSysctl {
 
 struct MmModel {
     KernelProfile profile;
-    std::vector<Node> nodes; // indexed by nid
+    NodeArray nodes; // indexed by nid
     std::vector<std::vector<int>> distance;
     std::array<pfn_t, MAX_NR_ZONES> max_zone_pfn{};
     std::array<pfn_t, MAX_NR_ZONES> arch_zone_lowest_possible_pfn{};

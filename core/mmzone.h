@@ -82,4 +82,36 @@ struct Node {
     std::vector<Zone*> zonelist_nofallback; // __GFP_THISNODE
 };
 
+// The nodes of a machine. Zonelists point at zones of these nodes, so a
+// copy (a checkpoint, the state saved before a step that may be refused)
+// re-targets every zonelist entry at its own copy of the zone; a move keeps
+// the storage and so the pointers.
+class NodeArray : public std::vector<Node> {
+public:
+    using std::vector<Node>::vector;
+    NodeArray() = default;
+    NodeArray(const NodeArray& other) : std::vector<Node>(other) { rebind(); }
+    NodeArray(NodeArray&&) noexcept = default;
+    NodeArray& operator=(const NodeArray& other) {
+        if (this != &other) {
+            std::vector<Node>::operator=(other);
+            rebind();
+        }
+        return *this;
+    }
+    NodeArray& operator=(NodeArray&&) noexcept = default;
+
+private:
+    // Entries still point into the source (alive during the copy): look up
+    // the same (node, zone) here.
+    void rebind() {
+        for (Node& n : *this) {
+            for (Zone*& z : n.zonelist) z = &(*this)[static_cast<size_t>(z->nid)].zones[static_cast<size_t>(z->idx)];
+            for (Zone*& z : n.zonelist_nofallback)
+                z = &(*this)[static_cast<size_t>(z->nid)].zones[static_cast<size_t>(z->idx)];
+        }
+    }
+};
+
 } // namespace mmsim
+
