@@ -645,34 +645,57 @@ TEST(MemblockDump, HexIndexAndFlags) {
                          "0x0000000000001000 bytes flags: 0x5");
 }
 
-// The start of Debian's 6.12.117 boot (qemu, 2 nodes of 1 GiB), replayed call
-// by call: the output must be what the kernel printed, byte for byte.
-TEST(MemblockDump, Replay612BootLog) {
-    Memblock mb(k612());
+// The start of Debian's boots (qemu, 2 nodes of 1 GiB), replayed call by call
+// up to the second dump: the output must be what the kernel printed, byte for
+// byte. The two profiles differ in the callers' offsets, where KASLR put the
+// kernel, the NUMA reset (NUMA_NO_NODE + clear_hotplug vs MAX_NUMNODES), the
+// start of node 0 (start of DRAM vs 0) and the size of pg_data_t.
+struct BootReplay {
+    const char* name;
+    KernelProfile profile;
+    const char* log;
+    const char* last_line; // the last line of the second dump
+    std::size_t lines;
+    phys_addr_t image_start, image_end; // reserved before memblock=debug
+    const char* smp_scan[2];
+    const char* setup_arch[2]; // setup_data reserve, reserve of the first MiB
+    const char* e820;
+    const char* real_mode;
+    const char* init_mem_mapping[2];
+    const char* acpi;
+    int numa_reset_nid;
+    bool numa_clear_hotplug;
+    phys_addr_t node0_start;
+    phys_addr_t node_data_size, node_data0, node_data1;
+};
+
+class MemblockReplay : public ::testing::TestWithParam<BootReplay> {};
+
+TEST_P(MemblockReplay, BootLogByteForByte) {
+    const BootReplay& r = GetParam();
+    Memblock mb(r.profile);
     // Reserved before memblock=debug is parsed: low 64K, the BIOS area, the
     // kernel image, the initrd.
     mb.reserve(0, 0x10000);
     mb.reserve(0x9f000, 0x61000);
-    mb.reserve(0x5bc00000, 0x5e800000 - 0x5bc00000);
+    mb.reserve(r.image_start, r.image_end - r.image_start);
     mb.reserve(0x7fed4000, 0x7ffd0000 - 0x7fed4000);
     Lines out;
     out.attach(mb);
     mb.setCurrentLimit(0x100000); // ISA_END_ADDRESS
-    mb.reserve(0xf5ba0, 0x10, "smp_scan_config+0xca/0x150");
-    mb.reserve(0xf5bb0, 0xd0, "smp_scan_config+0x13a/0x150");
-    mb.reserve(0x5e800000, 0x11000, "setup_arch+0xc7e/0xe70");
-    mb.add(0x1000, 0x9ec00, "e820__memblock_setup+0x73/0xb0");
-    mb.add(0x100000, 0x7fedf000, "e820__memblock_setup+0x73/0xb0");
+    mb.reserve(0xf5ba0, 0x10, r.smp_scan[0]);
+    mb.reserve(0xf5bb0, 0xd0, r.smp_scan[1]);
+    mb.reserve(r.image_end, 0x11000, r.setup_arch[0]);
+    mb.add(0x1000, 0x9ec00, r.e820);
+    mb.add(0x100000, 0x7fedf000, r.e820);
     mb.trimMemory(PAGE_SIZE);
     append(out.v, mb.dump());
     // reserve_real_mode() and init_mem_mapping()
-    EXPECT_EQ(mb.physAllocRange(28672, 0x1000, 0, 0x100000, "reserve_real_mode+0x57/0x90"),
-              0x98000u);
-    mb.reserve(0, 0x100000, "setup_arch+0x891/0xe70");
-    EXPECT_EQ(
-        mb.physAllocRange(0x200000, 0x200000, 0x100000, 0x7ffdf000, "init_mem_mapping+0x1d5/0x3e0"),
-        0x7fc00000u);
-    mb.physFree(0x7fc00000, 0x200000, "init_mem_mapping+0x1f5/0x3e0");
+    EXPECT_EQ(mb.physAllocRange(28672, 0x1000, 0, 0x100000, r.real_mode), 0x98000u);
+    mb.reserve(0, 0x100000, r.setup_arch[1]);
+    EXPECT_EQ(mb.physAllocRange(0x200000, 0x200000, 0x100000, 0x7ffdf000, r.init_mem_mapping[0]),
+              0x7fc00000u);
+    mb.physFree(0x7fc00000, 0x200000, r.init_mem_mapping[1]);
     mb.setCurrentLimit(0x7ffdf000);
     // The ACPI tables.
     const std::vector<std::pair<phys_addr_t, phys_addr_t>> acpi = {
@@ -680,75 +703,45 @@ TEST(MemblockDump, Replay612BootLog) {
         {0x7ffe222c, 0x7ffe22ab}, {0x7ffe22ac, 0x7ffe22e3}, {0x7ffe22e4, 0x7ffe23d3},
         {0x7ffe23d4, 0x7ffe240f}, {0x7ffe2410, 0x7ffe2437}};
     for (auto [first, last] : acpi)
-        mb.reserve(first, last - first + 1, "acpi_reserve_initial_tables+0x4a/0x70");
-    // numa_memblks_init() and numa_register_meminfo(): node 0 is
-    // [0x1000, 1G), node 1 [1G, max_pfn).
-    mb.setNode(0, PHYS_ADDR_MAX, mb.memory(), NUMA_NO_NODE);
-    mb.setNode(0, PHYS_ADDR_MAX, mb.reserved(), NUMA_NO_NODE);
-    mb.clearHotplug(0, PHYS_ADDR_MAX);
-    mb.setNode(0x1000, 0x40000000 - 0x1000, mb.memory(), 0);
-    mb.setNode(0x40000000, 0x7ffdf000 - 0x40000000, mb.memory(), 1);
-    mb.setNode(0x1000, 0x40000000 - 0x1000, mb.reserved(), 0);
-    mb.setNode(0x40000000, 0x7ffdf000 - 0x40000000, mb.reserved(), 1);
-    // alloc_node_data(): sizeof(pg_data_t) rounded to a cache line.
-    EXPECT_EQ(mb.physAllocTryNid(0x2a980, SMP_CACHE_BYTES, 0), 0x3ffd5680u);
-    EXPECT_EQ(mb.physAllocTryNid(0x2a980, SMP_CACHE_BYTES, 1), 0x7fea9680u);
+        mb.reserve(first, last - first + 1, r.acpi);
+    // NUMA init and registration: node 0 up to 1G, node 1 [1G, max_pfn).
+    mb.setNode(0, PHYS_ADDR_MAX, mb.memory(), r.numa_reset_nid);
+    mb.setNode(0, PHYS_ADDR_MAX, mb.reserved(), r.numa_reset_nid);
+    if (r.numa_clear_hotplug) mb.clearHotplug(0, PHYS_ADDR_MAX);
+    for (MemblockType* t : {&mb.memory(), &mb.reserved()}) {
+        mb.setNode(r.node0_start, 0x40000000 - r.node0_start, *t, 0);
+        mb.setNode(0x40000000, 0x7ffdf000 - 0x40000000, *t, 1);
+    }
+    // alloc_node_data()
+    EXPECT_EQ(mb.physAllocTryNid(r.node_data_size, SMP_CACHE_BYTES, 0), r.node_data0);
+    EXPECT_EQ(mb.physAllocTryNid(r.node_data_size, SMP_CACHE_BYTES, 1), r.node_data1);
     append(out.v, mb.dump());
 
-    const auto want = logMemblockLines("qemu-6.12-n2-2G.log",
-                                       "memblock_reserve: [0x00000000000f5ba0", " reserved[0x6]");
-    ASSERT_EQ(want.size(), 45u);
+    const auto want = logMemblockLines(r.log, "memblock_reserve: [0x00000000000f5ba0", r.last_line);
+    ASSERT_EQ(want.size(), r.lines);
     EXPECT_EQ(out.v, want);
     EXPECT_EQ(mb.checkInvariants(), "");
 }
 
-TEST(MemblockDump, Replay61BootLog) {
-    Memblock mb(k61());
-    mb.reserve(0, 0x10000);
-    mb.reserve(0x9f000, 0x61000);
-    mb.reserve(0x2d600000, 0x30a00000 - 0x2d600000);
-    mb.reserve(0x7fed4000, 0x7ffd0000 - 0x7fed4000);
-    Lines out;
-    out.attach(mb);
-    mb.setCurrentLimit(0x100000);
-    mb.reserve(0xf5ba0, 0x10, "smp_scan_config+0xa7/0xff");
-    mb.reserve(0xf5bb0, 0xd0, "smp_scan_config+0xbe/0xff");
-    mb.reserve(0x30a00000, 0x11000, "setup_arch+0x797/0xd4f");
-    mb.add(0x1000, 0x9ec00, "e820__memblock_setup+0x65/0x7d");
-    mb.add(0x100000, 0x7fedf000, "e820__memblock_setup+0x65/0x7d");
-    mb.trimMemory(PAGE_SIZE);
-    append(out.v, mb.dump());
-    EXPECT_EQ(mb.physAllocRange(28672, 0x1000, 0, 0x100000, "reserve_real_mode+0x50/0x89"),
-              0x98000u);
-    mb.reserve(0, 0x100000, "setup_arch+0x7e0/0xd4f");
-    EXPECT_EQ(
-        mb.physAllocRange(0x200000, 0x200000, 0x100000, 0x7ffdf000, "init_mem_mapping+0x1ee/0x31f"),
-        0x7fc00000u);
-    mb.physFree(0x7fc00000, 0x200000, "init_mem_mapping+0x22e/0x31f");
-    mb.setCurrentLimit(0x7ffdf000);
-    const std::vector<std::pair<phys_addr_t, phys_addr_t>> acpi = {
-        {0x7ffe2138, 0x7ffe222b}, {0x7ffe0040, 0x7ffe2137}, {0x7ffe0000, 0x7ffe003f},
-        {0x7ffe222c, 0x7ffe22ab}, {0x7ffe22ac, 0x7ffe22e3}, {0x7ffe22e4, 0x7ffe23d3},
-        {0x7ffe23d4, 0x7ffe240f}, {0x7ffe2410, 0x7ffe2437}};
-    for (auto [first, last] : acpi)
-        mb.reserve(first, last - first + 1, "acpi_reserve_initial_tables+0x51/0x61");
-    // 6.1's numa_init() resets to MAX_NUMNODES; node 0 is [0, 1G) here.
-    mb.setNode(0, PHYS_ADDR_MAX, mb.memory(), MAX_NUMNODES);
-    mb.setNode(0, PHYS_ADDR_MAX, mb.reserved(), MAX_NUMNODES);
-    mb.setNode(0, 0x40000000, mb.memory(), 0);
-    mb.setNode(0x40000000, 0x7ffdf000 - 0x40000000, mb.memory(), 1);
-    mb.setNode(0, 0x40000000, mb.reserved(), 0);
-    mb.setNode(0x40000000, 0x7ffdf000 - 0x40000000, mb.reserved(), 1);
-    // 6.1 rounds pg_data_t to a page.
-    EXPECT_EQ(mb.physAllocTryNid(0x2b000, SMP_CACHE_BYTES, 0), 0x3ffd5000u);
-    EXPECT_EQ(mb.physAllocTryNid(0x2b000, SMP_CACHE_BYTES, 1), 0x7fea9000u);
-    append(out.v, mb.dump());
-
-    const auto want = logMemblockLines("qemu-6.1-n2-2G.log",
-                                       "memblock_reserve: [0x00000000000f5ba0", " reserved[0x5]");
-    ASSERT_EQ(want.size(), 44u);
-    EXPECT_EQ(out.v, want);
-}
+INSTANTIATE_TEST_SUITE_P(
+    MemblockDump, MemblockReplay,
+    ::testing::Values(
+        BootReplay{"Linux612", k612(), "qemu-6.12-n2-2G.log", " reserved[0x6]", 45, 0x5bc00000,
+                   0x5e800000, {"smp_scan_config+0xca/0x150", "smp_scan_config+0x13a/0x150"},
+                   {"setup_arch+0xc7e/0xe70", "setup_arch+0x891/0xe70"},
+                   "e820__memblock_setup+0x73/0xb0", "reserve_real_mode+0x57/0x90",
+                   {"init_mem_mapping+0x1d5/0x3e0", "init_mem_mapping+0x1f5/0x3e0"},
+                   "acpi_reserve_initial_tables+0x4a/0x70", NUMA_NO_NODE, true, 0x1000,
+                   0x2a980, 0x3ffd5680, 0x7fea9680},
+        // 6.1 rounds pg_data_t to a page and resets nids to MAX_NUMNODES.
+        BootReplay{"Linux61", k61(), "qemu-6.1-n2-2G.log", " reserved[0x5]", 44, 0x2d600000,
+                   0x30a00000, {"smp_scan_config+0xa7/0xff", "smp_scan_config+0xbe/0xff"},
+                   {"setup_arch+0x797/0xd4f", "setup_arch+0x7e0/0xd4f"},
+                   "e820__memblock_setup+0x65/0x7d", "reserve_real_mode+0x50/0x89",
+                   {"init_mem_mapping+0x1ee/0x31f", "init_mem_mapping+0x22e/0x31f"},
+                   "acpi_reserve_initial_tables+0x51/0x61", MAX_NUMNODES, false, 0, 0x2b000,
+                   0x3ffd5000, 0x7fea9000}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 // ===========================================================================
 // Finding and allocating
