@@ -33,40 +33,36 @@ int MmModel::nodeDistance(int a, int b) const {
     return a == b ? 10 : 20;
 }
 
-namespace {
-
-struct PfnRange {
-    pfn_t start, end;
-    int nid;
-};
-
-// for_each_mem_pfn_range(): memory regions as whole pages; regions without
-// a valid node id count as node 0 (what a kernel without NUMA sees).
-std::vector<PfnRange> memPfnRanges(const Memblock& mb, int nid_filter) {
+// for_each_mem_pfn_range(): memory regions as whole pages. A region whose
+// node id names no node of the machine counts as node 0 (what a kernel
+// without NUMA sees).
+std::vector<PfnRange> memPfnRanges(const MmModel& mm, const Memblock& mb, int nid_filter) {
     std::vector<PfnRange> out;
     for (const MemblockRegion& r : mb.memory().regions) {
         pfn_t s = PFN_UP(r.base), e = PFN_DOWN(r.base + r.size);
         if (s >= e) continue;
-        int nid = (r.nid >= 0 && r.nid < MAX_NUMNODES) ? r.nid : 0;
+        int nid = (r.nid >= 0 && static_cast<std::size_t>(r.nid) < mm.nodes.size()) ? r.nid : 0;
         if (nid_filter != MAX_NUMNODES && nid != nid_filter) continue;
         out.push_back({s, e, nid});
     }
     return out;
 }
 
-void pfnRangeForNid(const Memblock& mb, int nid, pfn_t& start, pfn_t& end) {
+namespace {
+
+void pfnRangeForNid(const MmModel& mm, const Memblock& mb, int nid, pfn_t& start, pfn_t& end) {
     start = ~pfn_t{0};
     end = 0;
-    for (const PfnRange& r : memPfnRanges(mb, nid)) {
+    for (const PfnRange& r : memPfnRanges(mm, mb, nid)) {
         start = std::min(start, r.start);
         end = std::max(end, r.end);
     }
     if (start == ~pfn_t{0}) start = 0;
 }
 
-std::uint64_t absentPagesInRange(const Memblock& mb, int nid, pfn_t lo, pfn_t hi) {
+std::uint64_t absentPagesInRange(const MmModel& mm, const Memblock& mb, int nid, pfn_t lo, pfn_t hi) {
     std::uint64_t absent = hi - lo;
-    for (const PfnRange& r : memPfnRanges(mb, nid)) {
+    for (const PfnRange& r : memPfnRanges(mm, mb, nid)) {
         pfn_t s = std::clamp(r.start, lo, hi), e = std::clamp(r.end, lo, hi);
         absent -= e - s;
     }
@@ -78,7 +74,7 @@ void findZoneMovablePfnsForNodes(MmModel& mm, const Memblock& mb, const CmdlineO
     mm.zone_movable_pfn.assign(n, 0);
     std::uint64_t totalpages = 0;
     std::set<int> with_memory;
-    for (const PfnRange& r : memPfnRanges(mb, MAX_NUMNODES)) {
+    for (const PfnRange& r : memPfnRanges(mm, mb, MAX_NUMNODES)) {
         totalpages += r.end - r.start;
         with_memory.insert(r.nid);
     }
@@ -149,7 +145,7 @@ void findZoneMovablePfnsForNodes(MmModel& mm, const Memblock& mb, const CmdlineO
                     kernelcore_node = required_kernelcore / usable_nodes;
                 std::uint64_t kernelcore_remaining = kernelcore_node;
                 pfn_t& zmp = mm.zone_movable_pfn[static_cast<size_t>(nid)];
-                for (PfnRange r : memPfnRanges(mb, nid)) {
+                for (PfnRange r : memPfnRanges(mm, mb, nid)) {
                     pfn_t start_pfn = std::max(r.start, zmp);
                     pfn_t end_pfn = r.end;
                     if (start_pfn >= end_pfn) continue;
@@ -182,7 +178,7 @@ void findZoneMovablePfnsForNodes(MmModel& mm, const Memblock& mb, const CmdlineO
         pfn_t& z = mm.zone_movable_pfn[nid];
         z = (z + MAX_ORDER_NR_PAGES - 1) / MAX_ORDER_NR_PAGES * MAX_ORDER_NR_PAGES;
         pfn_t s, e;
-        pfnRangeForNid(mb, static_cast<int>(nid), s, e);
+        pfnRangeForNid(mm, mb, static_cast<int>(nid), s, e);
         if (z >= e) z = 0;
     }
 }
@@ -210,10 +206,10 @@ std::uint64_t calcMemmapSize(std::uint64_t spanned, std::uint64_t present) {
 }
 
 // 6.1: x86's memblock_find_dma_reserve().
-std::uint64_t findDmaReserve(const Memblock& mb) {
+std::uint64_t findDmaReserve(const MmModel& mm, const Memblock& mb) {
     const pfn_t MAX_DMA_PFN = (16ull << 20) >> PAGE_SHIFT;
     std::uint64_t nr_pages = 0, nr_free = 0;
-    for (const PfnRange& r : memPfnRanges(mb, MAX_NUMNODES))
+    for (const PfnRange& r : memPfnRanges(mm, mb, MAX_NUMNODES))
         nr_pages += std::min(r.end, MAX_DMA_PFN) - std::min(r.start, MAX_DMA_PFN);
     for (const MemblockFreeRange& f : mb.freeRanges(NUMA_NO_NODE, MEMBLOCK_NONE)) {
         pfn_t s = std::min(PFN_UP(f.start), MAX_DMA_PFN), e = std::min(PFN_DOWN(f.end), MAX_DMA_PFN);
@@ -269,19 +265,19 @@ void freeAreaInit(MmModel& mm, const Memblock& mb, const CmdlineOptions& opts) {
     }
     mm.print("Early memory node ranges");
     std::set<pfn_t> present_sections;
-    for (const PfnRange& r : memPfnRanges(mb, MAX_NUMNODES)) {
+    for (const PfnRange& r : memPfnRanges(mm, mb, MAX_NUMNODES)) {
         mm.print(strprintf("  node %3d: [mem ", r.nid) + hex0x(PFN_PHYS(r.start), 18) + "-" +
                  hex0x(PFN_PHYS(r.end) - 1, 18) + "]");
         for (pfn_t s = r.start / PAGES_PER_SECTION; s <= (r.end - 1) / PAGES_PER_SECTION; ++s)
             present_sections.insert(s);
     }
 
-    if (is61) mm.dma_reserve = findDmaReserve(mb);
+    if (is61) mm.dma_reserve = findDmaReserve(mm, mb);
     bool mirrored = opts.kernelcore_mirror;
     for (Node& node : mm.nodes) {
         const int nid = node.nid;
         pfn_t s, e;
-        pfnRangeForNid(mb, nid, s, e);
+        pfnRangeForNid(mm, mb, nid, s, e);
         node.node_start_pfn = s;
         node.node_spanned_pages = 0;
         node.node_present_pages = 0;
@@ -315,7 +311,7 @@ void freeAreaInit(MmModel& mm, const Memblock& mb, const CmdlineOptions& opts) {
             }
             std::uint64_t absent = 0;
             if (spanned) {
-                absent = absentPagesInRange(mb, nid, zs, ze);
+                absent = absentPagesInRange(mm, mb, nid, zs, ze);
                 if (mirrored && mm.zone_movable_pfn[static_cast<size_t>(nid)]) {
                     for (const MemblockRegion& r : mb.memory().regions) {
                         pfn_t rs = std::clamp(PFN_DOWN(r.base), zs, ze);
@@ -346,7 +342,7 @@ void freeAreaInit(MmModel& mm, const Memblock& mb, const CmdlineOptions& opts) {
     pfn_t hole_pfn = 0;
     int last_zone = 0, last_nid = 0;
     pfn_t last_end = 0;
-    for (const PfnRange& r : memPfnRanges(mb, MAX_NUMNODES)) {
+    for (const PfnRange& r : memPfnRanges(mm, mb, MAX_NUMNODES)) {
         Node& node = mm.nodes[static_cast<size_t>(r.nid)];
         for (int z = 0; z < MAX_NR_ZONES; ++z) {
             Zone& zone = node.zones[static_cast<size_t>(z)];

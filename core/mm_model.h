@@ -68,6 +68,14 @@ struct MmModel {
 };
 
 // mm_init.cpp
+struct PfnRange {
+    pfn_t start, end;
+    int nid;
+};
+// The memory regions as whole pages, in address order, with their node
+// (for_each_mem_pfn_range); nid_filter MAX_NUMNODES = every node.
+std::vector<PfnRange> memPfnRanges(const MmModel& mm, const Memblock& mb,
+                                   int nid_filter = MAX_NUMNODES);
 void freeAreaInit(MmModel& mm, const Memblock& mb, const CmdlineOptions& opts);
 void memblockFreeAll(MmModel& mm, Memblock& mb);
 // Return [base, base+size) to the buddy allocator (free_reserved_area).

@@ -126,39 +126,29 @@ FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev, int cpu)
 // the pfn pagetypeinfo_showblockcount_print() looks at for it (zone start +
 // k pageblocks) is such a page of this zone.
 static void markPageZones(MmModel& mm, const Memblock& mb) {
-    struct Range {
-        pfn_t s, e;
-        int nid;
-    };
-    std::vector<Range> ranges;
-    for (const MemblockRegion& r : mb.memory().regions) {
-        const pfn_t s = PFN_UP(r.base), e = PFN_DOWN(r.end());
-        if (s >= e) continue;
-        const int nid = (r.nid >= 0 && static_cast<std::size_t>(r.nid) < mm.nodes.size()) ? r.nid : 0;
-        ranges.push_back({s, e, nid});
-    }
+    const std::vector<PfnRange> ranges = memPfnRanges(mm, mb);
     // Does the subsection holding pfn hold any memory? (ranges are sorted)
     constexpr pfn_t PAGES_PER_SUBSECTION = 512;
     auto onlineSubsection = [&](pfn_t pfn) {
         const pfn_t a = pfn & ~(PAGES_PER_SUBSECTION - 1), b = a + PAGES_PER_SUBSECTION;
         auto it = std::lower_bound(ranges.begin(), ranges.end(), a,
-                                   [](const Range& r, pfn_t v) { return r.e <= v; });
-        return it != ranges.end() && it->s < b;
+                                   [](const PfnRange& r, pfn_t v) { return r.end <= v; });
+        return it != ranges.end() && it->start < b;
     };
     std::map<Zone*, std::vector<std::pair<pfn_t, pfn_t>>> owned;
     pfn_t hole = 0, last_end = 0;
     Zone* last = nullptr;
-    for (const Range& r : ranges) {
+    for (const PfnRange& r : ranges) {
         for (Zone& z : mm.nodes[static_cast<std::size_t>(r.nid)].zones) {
             if (!z.populated()) continue;
-            const pfn_t zs = std::clamp(r.s, z.zone_start_pfn, z.zone_end_pfn());
-            const pfn_t ze = std::clamp(r.e, z.zone_start_pfn, z.zone_end_pfn());
+            const pfn_t zs = std::clamp(r.start, z.zone_start_pfn, z.zone_end_pfn());
+            const pfn_t ze = std::clamp(r.end, z.zone_start_pfn, z.zone_end_pfn());
             last = &z;
             if (zs >= ze) continue;
             owned[&z].push_back({std::min(hole, zs), ze});
             hole = ze;
         }
-        last_end = r.e;
+        last_end = r.end;
     }
     if (last) {
         const pfn_t tail = (last_end + PAGES_PER_SECTION - 1) / PAGES_PER_SECTION * PAGES_PER_SECTION;

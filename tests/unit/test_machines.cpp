@@ -330,4 +330,20 @@ TEST(Machines, RefusedStepThenAllocate) {
     for (const Zone* z : sim->state().mm.nodes[0].zonelist) EXPECT_GT(z->managed_pages, 0u);
 }
 
+TEST(Machines, MemoryOnANodeTheMachineDoesNotHave) {
+    // An explicit boot may add memory with a nid the machine has no node
+    // for: it counts as node 0 (as on a kernel without NUMA), instead of
+    // indexing past the node array.
+    auto sim = std::make_unique<Simulation>(loadScenario(
+        R"({"format": "mmsim-scenario/1", "machine": {"e820": []}, "boot": [
+            {"op": "memblock_add", "base": "0x100000", "size": "64M", "nid": 5},
+            {"op": "memblock_free_all"}]})",
+        "nid5.json"));
+    sim->runAll();
+    const MmModel& mm = sim->state().mm;
+    ASSERT_EQ(mm.nodes.size(), 1u);
+    EXPECT_EQ(mm.nodes[0].node_present_pages, (64u << 20) / 4096);
+    EXPECT_GT(mm.nodes[0].zones[ZONE_DMA32].managed_pages, 0u);
+}
+
 } // namespace
