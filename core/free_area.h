@@ -4,8 +4,9 @@
 // lists link the head struct pages of free blocks, the lists here are
 // intrusive: each free block's record holds its neighbours' pfns, so a block
 // goes to the head or the tail of a list and leaves it in O(1). Only free
-// blocks have records (a hash map pfn -> record): a free 4 MiB block costs
-// one record, not 1024, so a terabyte machine boots in little memory.
+// blocks have records (an open-addressing hash table pfn -> record, one flat
+// array, no allocation per block): a free 4 MiB block costs one record, not
+// 1024, so a terabyte machine boots in little memory.
 //
 // This class only keeps lists; the buddy algorithm (page_alloc*.cpp)
 // decides what goes where.
@@ -14,8 +15,11 @@
 #include "core/types.h"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
-#include <unordered_map>
+#include <iterator>
+#include <utility>
+#include <vector>
 
 namespace mmsim {
 
@@ -41,6 +45,73 @@ struct FreeBlock {
     pfn_t prev = NO_PFN, next = NO_PFN;
 };
 
+// pfn -> FreeBlock, linear probing with backward-shift deletion. Slots are
+// {pfn, record} pairs (NO_PFN: empty), so iteration yields what a map would.
+class FreeBlockTable {
+  public:
+    using value_type = std::pair<pfn_t, FreeBlock>;
+    FreeBlock* find(pfn_t pfn) {
+        if (slots_.empty()) return nullptr;
+        for (std::size_t i = home(pfn);; i = (i + 1) & mask_) {
+            if (slots_[i].first == pfn) return &slots_[i].second;
+            if (slots_[i].first == NO_PFN) return nullptr;
+        }
+    }
+    const FreeBlock* find(pfn_t pfn) const { return const_cast<FreeBlockTable*>(this)->find(pfn); }
+    // false (nothing changes) when pfn has a record already.
+    bool insert(pfn_t pfn, const FreeBlock& b);
+    // Removes pfn's record into *out; false when there is none.
+    bool erase(pfn_t pfn, FreeBlock* out);
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    FreeBlock& at(pfn_t pfn);
+    const FreeBlock& at(pfn_t pfn) const { return const_cast<FreeBlockTable*>(this)->at(pfn); }
+
+    class const_iterator {
+      public:
+        using value_type = FreeBlockTable::value_type;
+        using reference = const value_type&;
+        using pointer = const value_type*;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::forward_iterator_tag;
+        const_iterator() = default;
+        reference operator*() const { return *p_; }
+        pointer operator->() const { return p_; }
+        const_iterator& operator++() {
+            ++p_;
+            skip();
+            return *this;
+        }
+        bool operator==(const const_iterator& o) const { return p_ == o.p_; }
+        bool operator!=(const const_iterator& o) const { return p_ != o.p_; }
+
+      private:
+        friend class FreeBlockTable;
+        const_iterator(const value_type* p, const value_type* e) : p_(p), e_(e) { skip(); }
+        void skip() {
+            while (p_ != e_ && p_->first == NO_PFN)
+                ++p_;
+        }
+        const value_type* p_ = nullptr;
+        const value_type* e_ = nullptr;
+    };
+    const_iterator begin() const {
+        return const_iterator(slots_.data(), slots_.data() + slots_.size());
+    }
+    const_iterator end() const {
+        return const_iterator(slots_.data() + slots_.size(), slots_.data() + slots_.size());
+    }
+
+  private:
+    std::size_t home(pfn_t pfn) const {
+        return static_cast<std::size_t>((pfn * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
+    }
+    void grow();
+    std::vector<value_type> slots_;
+    std::size_t mask_ = 0, size_ = 0;
+    int shift_ = 64;
+};
+
 class FreeArea {
   public:
     // Adds a free block at the head (or tail) of free_list[order][mt].
@@ -51,10 +122,7 @@ class FreeArea {
     void move(pfn_t pfn, int new_mt);
 
     // The free block starting at pfn, or nullptr.
-    const FreeBlock* find(pfn_t pfn) const {
-        auto it = blocks_.find(pfn);
-        return it == blocks_.end() ? nullptr : &it->second;
-    }
+    const FreeBlock* find(pfn_t pfn) const { return blocks_.find(pfn); }
     // The free block containing pfn (head pfn in *head), or nullptr.
     const FreeBlock* findContaining(pfn_t pfn, pfn_t* head) const;
     // A free block of exactly this order starts at pfn (PageBuddy && order).
@@ -81,8 +149,8 @@ class FreeArea {
                 for (pfn_t p = lists_[o][mt].head; p != NO_PFN; p = blocks_.at(p).next)
                     f(p, o, mt);
     }
-    // The records themselves (unordered), for the invariant checker.
-    const std::unordered_map<pfn_t, FreeBlock>& records() const { return blocks_; }
+    // The records themselves (unordered: iterate as {pfn, FreeBlock} pairs).
+    const FreeBlockTable& records() const { return blocks_; }
     std::uint64_t listLength(int order, int mt) const { return lists_[order][mt].len; }
 
   private:
@@ -90,7 +158,7 @@ class FreeArea {
         pfn_t head = NO_PFN, tail = NO_PFN;
         std::uint64_t len = 0;
     };
-    std::unordered_map<pfn_t, FreeBlock> blocks_;
+    FreeBlockTable blocks_;
     std::array<std::array<List, MIGRATE_TYPES>, NR_PAGE_ORDERS> lists_{};
     std::array<std::uint64_t, NR_PAGE_ORDERS> nr_free_{};
     std::array<std::uint64_t, MIGRATE_TYPES> free_pages_mt_{};

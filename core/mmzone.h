@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/free_area.h"
+#include "core/page_allocated.h"
 #include "core/pageblock.h"
 #include "core/pcp.h"
 #include "core/types.h"
@@ -13,7 +14,6 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace mmsim {
@@ -37,12 +37,11 @@ struct Zone {
     FreeArea free_area;
     // Buddy allocator state beside the free lists (page_alloc*.cpp).
     Pageblocks pageblocks;
-    struct AllocatedBlock {
-        std::uint8_t order = 0;
-        std::uint8_t mt = 0;        // gfp_migratetype of the request
-        bool movable = false;       // __GFP_MOVABLE: counted as migratable
-    };
-    std::unordered_map<pfn_t, AllocatedBlock> allocated; // allocated blocks by head pfn
+    using AllocatedBlock = mmsim::AllocatedBlock;
+    // Allocated blocks by head pfn (a byte per page, see page_allocated.h):
+    // find/end, size, iteration in pfn order as {pfn, AllocatedBlock}, and
+    // orderAt(pfn) / allocatedOrderAt(zone, pfn).
+    AllocatedBlocks allocated;
     std::uint64_t allocated_pages = 0;
     std::uint64_t nr_reserved_highatomic = 0;
     bool below_high = false;      // ZONE_BELOW_HIGH (6.12; a pcp bulk free clears it)
@@ -66,6 +65,12 @@ struct Zone {
     std::uint64_t lowWmark() const { return watermark[WMARK_LOW] + watermark_boost; }
     std::uint64_t highWmark() const { return watermark[WMARK_HIGH] + watermark_boost; }
 };
+
+// The order of the allocated block whose head is pfn, or -1 (free, on a
+// per-CPU list, a tail page, or outside the zone).
+inline int allocatedOrderAt(const Zone& z, pfn_t pfn) {
+    return z.allocated.orderAt(pfn);
+}
 
 struct Node {
     int nid = 0;

@@ -382,7 +382,7 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     blk.order = static_cast<std::uint8_t>(req.order);
     blk.mt = static_cast<std::uint8_t>(mt);
     blk.movable = (req.gfp & gfpbit::MOVABLE) != 0;
-    z.allocated.emplace(page, blk);
+    z.allocated.insert(page, blk);
     z.allocated_pages += 1ull << req.order;
     if (blk.movable) z.pageblocks.addMovable(page, 1ull << req.order, true);
     if (reserve_highatomic) buddy::reserveHighatomicPageblock(mm, z, page, req.order, ev);

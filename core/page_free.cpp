@@ -92,19 +92,19 @@ FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev, int cpu)
         return out;
     }
     Zone* z = zoneOfPfn(mm, pfn);
-    auto it = z ? z->allocated.find(pfn) : decltype(z->allocated.end()){};
-    if (!z || it == z->allocated.end()) {
+    if (!z || !z->allocated.contains(pfn)) {
         out.error = strprintf("pfn %#llx is not an allocated block (double free?)",
                               (unsigned long long)pfn);
         return out;
     }
-    if (it->second.order != order) {
+    const AllocatedBlock blk = z->allocated.get(pfn);
+    if (blk.order != order) {
         out.error = strprintf("block at pfn %#llx has order %d, not %d", (unsigned long long)pfn,
-                              it->second.order, order);
+                              blk.order, order);
         return out;
     }
-    if (it->second.movable) z->pageblocks.addMovable(pfn, 1ull << order, false);
-    z->allocated.erase(it);
+    if (blk.movable) z->pageblocks.addMovable(pfn, 1ull << order, false);
+    z->allocated.remove(pfn);
     z->allocated_pages -= 1ull << order;
     BuddyEvent e = buddy::event(BuddyEvent::mm_page_free, *z);
     e.pfn = pfn;

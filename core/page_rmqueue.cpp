@@ -115,10 +115,10 @@ void walkBlock(Zone& z, pfn_t start, pfn_t end, int new_mt, std::uint64_t* free,
             p += n;
             continue;
         }
-        auto it = z.allocated.find(p);
-        if (it != z.allocated.end()) {
-            const std::uint64_t n = std::min<std::uint64_t>(1ull << it->second.order, end - p);
-            if (it->second.movable) nm += n;
+        if (z.allocated.contains(p)) {
+            const AllocatedBlock a = z.allocated.get(p);
+            const std::uint64_t n = std::min<std::uint64_t>(1ull << a.order, end - p);
+            if (a.movable) nm += n;
             p += n;
             continue;
         }
