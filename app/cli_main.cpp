@@ -3,6 +3,7 @@
 // 1 a failed expect, 2 bad input (the message names file:line:col and the
 // JSON pointer of the bad value).
 #include "app/atomic_file.h"
+#include "app/cli_export.h"
 #include "core/import_dmesg.h"
 #include "core/report.h"
 #include "core/scenario.h"
@@ -80,6 +81,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember(mmsim::viewNames()));
     run->add_option("--trace", trace, "write the run's events to FILE (ftrace text, cycle timestamps)");
 
+    mmsim::cli::ExportOptions run_export, charts_opts;
+    run->add_option("--export", run_export.out, "write the run's charts and series into DIR");
+    auto* charts = mmsim::cli::addExportChartsCommand(app, scenario, charts_opts);
+
     auto* check = app.add_subcommand("check", "run a scenario and evaluate every expect");
     check->add_option("SCENARIO", scenario, "scenario JSON file")->required();
 
@@ -94,6 +99,12 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     try {
+        if (*charts) return mmsim::cli::exportCharts(scenario, charts_opts, argc, argv);
+        if (*run && !run_export.out.empty()) { // charts first: a failed export prints nothing
+            run_export.steps = steps;
+            run_export.quiet = true;
+            if (const int rc = mmsim::cli::exportCharts(scenario, run_export, argc, argv)) return rc;
+        }
         if (*run) return runCommand(scenario, steps, views, trace);
         if (*check) return checkCommand(scenario);
         if (*imp) return importCommand(log, out);
