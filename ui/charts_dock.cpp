@@ -23,6 +23,7 @@ using charts::Format;
 
 ChartsDock::ChartsDock(QWidget* parent) : QWidget(parent) {
     setObjectName("charts");
+    setMinimumHeight(260);
     auto* top = new QHBoxLayout;
     top->setContentsMargins(4, 2, 4, 2);
     top->addWidget(new QLabel(tr("x axis:"), this));

@@ -275,9 +275,11 @@ bool MainWindow::showView(const QString& name) {
         return true;
     }
     if (name.toLower() == "charts") {
-        QWidget* dock = charts_->parentWidget();
+        auto* dock = qobject_cast<QDockWidget*>(charts_->parentWidget());
         dock->show();
         dock->raise();
+        if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
+            resizeDocks({dock}, {height() * 45 / 100}, Qt::Vertical);
         return true;
     }
     if (proc_->showView(name)) {

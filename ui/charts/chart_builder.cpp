@@ -64,10 +64,12 @@ Frame setupFrame(QCustomPlot* p, const QString& title, const QString& subtitle,
     int row = 0;
     auto* t = new QCPTextElement(p, title, font(st.title_pt, true));
     t->setTextColor(c.fg);
+    t->setMargins(QMargins(0, 8, 0, 2));
     p->plotLayout()->addElement(row++, 0, t);
     if (!subtitle.isEmpty()) {
         auto* s = new QCPTextElement(p, subtitle, font(st.legend_pt));
         s->setTextColor(c.sub);
+        s->setMargins(QMargins(0, 0, 0, 4));
         p->plotLayout()->addElement(row++, 0, s);
     }
     auto* body = new QCPLayoutGrid;
@@ -78,10 +80,17 @@ Frame setupFrame(QCustomPlot* p, const QString& title, const QString& subtitle,
 
     auto* rect = new QCPAxisRect(p);
     body->addElement(0, 0, rect);
-    auto* legend = new QCPLegend;
-    body->addElement(0, 1, legend);
+    // The legend at the top of a side column, as tall as its entries.
+    auto* side = new QCPLayoutGrid;
+    body->addElement(0, 1, side);
     body->setColumnStretchFactor(0, 1);
     body->setColumnStretchFactor(1, 0.001);
+    auto* legend = new QCPLegend;
+    side->addElement(0, 0, legend);
+    side->addElement(1, 0, new QCPLayoutElement(p));
+    side->setRowStretchFactor(0, 0.001);
+    side->setRowStretchFactor(1, 1);
+    side->setMargins(QMargins(0, 0, 0, 0));
     legend->setLayer("legend");
     legend->setFont(font(st.legend_pt));
     legend->setTextColor(c.fg);
@@ -307,7 +316,16 @@ void pageblocks(QCustomPlot* p, const TimeSeries& ts, XAxis xa, const ChartStyle
         for (int i = 0; i < mixed.size(); ++i)
             mixed[i] += v[static_cast<std::size_t>(i)];
     }
-    line(p, f.rect, QStringLiteral("mixed pageblocks"), x, mixed, QPen(coloursOf(st).ink, 3));
+    // Mixed pageblocks are few beside the totals: their own scale at the right.
+    QCPAxis* y2 = f.rect->axis(QCPAxis::atRight);
+    y2->setVisible(true);
+    y2->setLabel(QStringLiteral("mixed pageblocks (line)"));
+    y2->setRange(0, std::max(maxOf(mixed) * 1.2, 4.0));
+    integerTicks(y2);
+    QCPGraph* m = p->addGraph(f.rect->axis(QCPAxis::atBottom), y2);
+    m->setName(QStringLiteral("mixed pageblocks (right axis)"));
+    m->setPen(QPen(coloursOf(st).ink, 3));
+    m->setData(x, mixed, true);
     fitX(f.rect, x);
     f.rect->axis(QCPAxis::atLeft)->setRange(0, top > 0 ? top * 1.05 : 1);
     f.rect->axis(QCPAxis::atLeft)->setLabel(QStringLiteral("pageblocks"));
@@ -343,11 +361,11 @@ void events(QCustomPlot* p, const TimeSeries& ts, XAxis xa, const ChartStyle& st
     integerTicks(f.rect->axis(QCPAxis::atLeft));
 }
 
+// Bucket bounds are powers of two: exact up to 65536, then in Ki/Mi units.
 QString cyclesText(double v) {
-    if (v >= 1e9) return QStringLiteral("%1G").arg(v / 1e9);
-    if (v >= 1e6) return QStringLiteral("%1M").arg(v / 1e6);
-    if (v >= 1e3) return QStringLiteral("%1k").arg(v / 1e3);
-    return QString::number(v);
+    if (v >= 1048576) return QStringLiteral("%1 Mi").arg(v / 1048576);
+    if (v > 65536) return QStringLiteral("%1 Ki").arg(v / 1024);
+    return QString::number(v, 'f', 0);
 }
 
 void cycleHistogram(QCustomPlot* p, const TimeSeries& ts, const ChartStyle& st) {
@@ -462,7 +480,7 @@ const std::vector<ChartSpec>& standardCharts() {
         {ChartKind::FreePages, "free_pages", "Free pages"},
         {ChartKind::Fragmentation, "fragmentation", "Fragmentation"},
         {ChartKind::Pageblocks, "pageblocks", "Pageblocks"},
-        {ChartKind::Events, "events", "Steals & failures"},
+        {ChartKind::Events, "events", "Events"},
         {ChartKind::CycleHistogram, "cycles_histogram", "Cycles per op"},
         {ChartKind::Slab, "slab", "Slab"},
     };
@@ -507,6 +525,14 @@ QString chartTitle(const TimeSeries& ts, ChartKind kind) {
     return {};
 }
 
+// Room below each legend entry: an item clips to its own rectangle, which
+// otherwise cuts the underscores of kernel names.
+static void padLegend(QCustomPlot* plot) {
+    if (!plot->legend) return;
+    for (int i = 0; i < plot->legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* it = plot->legend->item(i)) it->setMargins(QMargins(6, 1, 6, 4));
+}
+
 void buildChart(QCustomPlot* plot, const TimeSeries& ts, ChartKind kind, XAxis x,
                 const ChartStyle& style) {
     if (ts.rows() == 0 && kind != ChartKind::CycleHistogram) {
@@ -542,6 +568,7 @@ void buildChart(QCustomPlot* plot, const TimeSeries& ts, ChartKind kind, XAxis x
         plot->axisRect()->axis(QCPAxis::atBottom)->setLabel(xLabel(x));
     if (x == XAxis::Cycles && kind != ChartKind::CycleHistogram)
         integerTicks(plot->axisRect()->axis(QCPAxis::atBottom));
+    padLegend(plot);
 }
 
 QColor migratetypeColour(int mt) {
