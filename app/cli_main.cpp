@@ -3,6 +3,7 @@
 // codes: 0 ok, 1 a failed expect, 2 bad input (the message names
 // file:line:col and the JSON pointer of the bad value).
 #include "app/atomic_file.h"
+#include "app/cli_export.h"
 #include "core/breakpoint.h"
 #include "core/import_dmesg.h"
 #include "core/report.h"
@@ -28,6 +29,7 @@ struct RunOptions {
     std::vector<std::string> views;
     std::string trace;               // --trace FILE
     std::vector<std::string> breaks; // --break SPEC
+    mmsim::cli::ExportOptions exp;   // --export DIR: charts of the run up to where it stopped
 };
 
 // A progress bar on stderr for long runs, only when stderr is a terminal.
@@ -60,7 +62,7 @@ void printPrediction(const mmsim::Prediction& p) {
     if (!p.explanation.empty()) std::cout << "  " << p.explanation << "\n";
 }
 
-int runCommand(const RunOptions& o) {
+int runCommand(const RunOptions& o, int argc, char** argv) {
     mmsim::BreakpointSet bps;
     for (const std::string& b : o.breaks) {
         try {
@@ -108,6 +110,12 @@ int runCommand(const RunOptions& o) {
         }
     }
     for (long k = 0; k < o.back && tl.stepBack(); ++k) {
+    }
+    if (!o.exp.out.empty()) { // charts first: a failed export prints nothing
+        mmsim::cli::ExportOptions e = o.exp;
+        e.steps = static_cast<long>(tl.position());
+        e.quiet = true;
+        if (const int rc = mmsim::cli::exportCharts(o.scenario, e, argc, argv)) return rc;
     }
     for (const std::string& v : o.views) {
         try {
@@ -179,6 +187,10 @@ int main(int argc, char** argv) {
                     "zone:ZONE:NAME<V (e.g. zone:Normal:free_pages<low), cache:NAME:VALUE<V, "
                     "value:NAME<V");
 
+    mmsim::cli::ExportOptions charts_opts;
+    run->add_option("--export", ro.exp.out, "write the run's charts and series into DIR");
+    auto* charts = mmsim::cli::addExportChartsCommand(app, scenario, charts_opts);
+
     auto* check = app.add_subcommand("check", "run a scenario and evaluate every expect");
     check->add_option("SCENARIO", scenario, "scenario JSON file")->required();
 
@@ -193,7 +205,8 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     try {
-        if (*run) return runCommand(ro);
+        if (*charts) return mmsim::cli::exportCharts(scenario, charts_opts, argc, argv);
+        if (*run) return runCommand(ro, argc, argv);
         if (*check) return checkCommand(scenario);
         if (*imp) return importCommand(log, out);
     } catch (const mmsim::InputError& e) {

@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "core/simulation.h"
+#include "ui/charts_dock.h"
 #include "ui/explanation_panel.h"
 #include "ui/machine_view.h"
 #include "ui/memblock_view.h"
@@ -88,6 +89,8 @@ void MainWindow::buildUi() {
     explanation_ = new ExplanationPanel(this);
     auto* ed = addDock(tr("Explanation"), "explanation", explanation_, Qt::RightDockWidgetArea);
     resizeDocks({sd, ed}, {300, 320}, Qt::Horizontal);
+    charts_ = new ChartsDock(this);
+    addDock(tr("Charts"), "charts-dock", charts_, Qt::BottomDockWidgetArea)->hide(); // View > Charts
 
     step_label_ = new QLabel(this);
     step_label_->setObjectName("step-counter");
@@ -111,6 +114,7 @@ void MainWindow::buildMenus() {
         if (!path_.isEmpty()) openScenario(path_);
     });
     reload->setShortcut(QKeySequence::Refresh);
+    file->addAction(tr("Export &charts…"), charts_, &ChartsDock::exportDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -214,6 +218,7 @@ void MainWindow::onSnapshot(const SnapshotPtr& snap) {
     memblock_->setSnapshot(snap);
     zones_->setSnapshot(snap);
     proc_->setSnapshot(snap);
+    charts_->setSeries(snap->series);
     step_label_->setText(tr("step %1 / %2").arg(snap->executed).arg(snap->total));
     step_act_->setEnabled(!snap->done);
     run_act_->setEnabled(!snap->done && !controller_->running());
@@ -267,6 +272,14 @@ bool MainWindow::showView(const QString& name) {
     const int i = static_cast<int>(mainViewNames().indexOf(name.toLower()));
     if (i >= 0) {
         tabs_->setCurrentIndex(i);
+        return true;
+    }
+    if (name.toLower() == "charts") {
+        auto* dock = qobject_cast<QDockWidget*>(charts_->parentWidget());
+        dock->show();
+        dock->raise();
+        if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
+            resizeDocks({dock}, {height() * 45 / 100}, Qt::Vertical);
         return true;
     }
     if (proc_->showView(name)) {

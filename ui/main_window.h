@@ -24,6 +24,7 @@ class Simulation;
 namespace mmsim::ui {
 
 class ExplanationPanel;
+class ChartsDock;
 class MachineView;
 class MemblockView;
 class ProcView;
@@ -68,6 +69,7 @@ class MainWindow : public QMainWindow {
     ProcView* procView() const { return proc_; }
     ScenarioPanel* scenarioPanel() const { return scenario_; }
     ExplanationPanel* explanationPanel() const { return explanation_; }
+    ChartsDock* chartsDock() const { return charts_; }
 
     void setTheme(Theme t);
     Theme theme() const { return theme_; }
@@ -114,6 +116,7 @@ class MainWindow : public QMainWindow {
     ProcView* proc_ = nullptr;
     ScenarioPanel* scenario_ = nullptr;
     ExplanationPanel* explanation_ = nullptr;
+    ChartsDock* charts_ = nullptr;
     QLabel* step_label_ = nullptr;
     QLabel* state_label_ = nullptr;
     QLabel* profile_label_ = nullptr;

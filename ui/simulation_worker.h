@@ -12,6 +12,8 @@
 
 namespace mmsim {
 class Simulation;
+class SeriesRecorder;
+struct TimeSeries;
 }
 
 namespace mmsim::ui {
@@ -33,11 +35,17 @@ class SimulationWorker : public QObject {
 
   private:
     bool stepOnce(quint64 generation); // false when refused
-    void publish(quint64 generation);
+    void publish(quint64 generation, bool final = true);
 
     std::shared_ptr<mmsim::Simulation> sim_;
     std::size_t log_before_ = 0;
     std::uint64_t serial_ = 0;
+    // Time series for the charts, recorded here after every step; a copy
+    // goes out with a snapshot at most every kSeriesPublishMs while running.
+    std::shared_ptr<mmsim::SeriesRecorder> recorder_;
+    std::shared_ptr<const mmsim::TimeSeries> series_;
+    bool series_dirty_ = true;
+    QElapsedTimer since_series_;
 };
 
 } // namespace mmsim::ui

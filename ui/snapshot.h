@@ -16,6 +16,7 @@
 namespace mmsim {
 class Simulation;
 struct Scenario;
+struct TimeSeries;
 } // namespace mmsim
 
 namespace mmsim::ui {
@@ -112,6 +113,9 @@ struct Snapshot {
     QStringList step_log;       // what the last step printed (capped)
     QStringList memblock_debug; // the last memblock=debug lines (capped)
     int log_lines = 0;
+    // The recorded time series (charts dock); shared between snapshots
+    // until it changes.
+    std::shared_ptr<const mmsim::TimeSeries> series;
 
     QString view(const QString& name) const {
         auto it = views.find(name);
