@@ -276,7 +276,9 @@ Expected parseExpected(const json& v, const std::string& ptr) {
     if (v.size() != 1)
         throw SpecError{ptr, "a comparison has exactly one operator: {\"<\": N} (==, !=, <, <=, "
                              ">, >=)"};
-    const auto& [op, x] = *v.items().begin();
+    // (not items().begin(): its proxy would not outlive the statement)
+    const std::string op = v.begin().key();
+    const json& x = v.begin().value();
     if (std::find(ops.begin(), ops.end(), op) == ops.end())
         throw SpecError{ptr + "/" + op, "unknown comparison \"" + op + "\" (==, !=, <, <=, >, >=)"};
     if (op != "==" && op != "!=" && !x.is_number())

@@ -27,7 +27,6 @@ std::string text(const json& v) {
 } // namespace
 
 int matchChoice(const std::vector<json>& choices, const json& value) {
-    if (value.is_null()) return -1;
     const std::string want = text(value);
     for (std::size_t i = 0; i < choices.size(); ++i)
         if (text(choices[i]) == want) return static_cast<int>(i);

@@ -11,8 +11,9 @@
 //  - "about": one of predictAboutKinds(): next_alloc_order_list (the order of
 //    the free list the next allocation is served from, or "pcp" for a
 //    per-CPU list), next_alloc_zone (its zone name), next_alloc_node (its
-//    node id), next_alloc_result ("ok" or "fail"). The steps up to and
-//    including the next allocation are dry-run.
+//    node id), next_alloc_result ("ok" or "fail"; a failed allocation
+//    answers "fail" to every kind). The steps up to and including the next
+//    allocation are dry-run.
 //  - "value": a named number (expect.h) such as {"name": "nr_free", "zone":
 //    "Normal", "order": 3}, read after the next step (dry-run), or now with
 //    "when": "now".

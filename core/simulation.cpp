@@ -605,7 +605,7 @@ void Simulation::execPredict(const mmsim::Step& s) {
                 if (spec.about == "next_alloc_result") {
                     answer = r.ok ? "ok" : "fail";
                 } else if (!r.ok) {
-                    answer = nullptr;
+                    answer = "fail"; // a choice may say so
                 } else if (spec.about == "next_alloc_zone") {
                     answer = zoneName(r.zone);
                 } else if (spec.about == "next_alloc_node") {
@@ -626,7 +626,7 @@ void Simulation::execPredict(const mmsim::Step& s) {
             throw OpError(std::string("the dry run of what follows was refused: ") + e.message());
         }
     }
-    p.answer = answer.is_null() ? "(allocation fails)"
+    p.answer = answer.is_null() ? "null"
                                 : answer.is_string() ? answer.get<std::string>() : answer.dump();
     p.correct = matchChoice(spec.choices, answer);
     p.explanation = spec.explanation.empty() ? why : spec.explanation + "\n" + why;

@@ -48,11 +48,18 @@ Timeline& ranTimeline() {
 void BM_TimelineRunToEnd(benchmark::State& state) {
     auto p = millionSteps();
     for (auto _ : state) {
-        const auto heap = [] { const auto m = mallinfo2(); return m.uordblks + m.hblkhd; };
+        // mallinfo2: small blocks (uordblks) and mmapped ones (hblkhd).
+        const auto heap = [] {
+            const auto m = mallinfo2();
+            return m.uordblks + m.hblkhd;
+        };
         const std::size_t heap0 = heap();
         Timeline tl(p);
         tl.seek(tl.length());
         state.counters["heap_MiB"] = double(heap() - heap0) / (1 << 20);
+        const std::size_t heap1 = heap();
+        auto one = std::make_unique<Simulation::Snapshot>(tl.sim().snapshot());
+        state.counters["snapshot_MiB"] = double(heap() - heap1) / (1 << 20);
         state.counters["checkpoints"] = double(tl.checkpointCount());
         state.counters["interval"] = double(tl.checkpointInterval());
         state.counters["steps"] = double(tl.position());
