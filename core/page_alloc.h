@@ -168,7 +168,9 @@ struct PageblockCounts {
 // What /proc/pagetypeinfo counts: every pageblock with a memory map whose
 // first pfn in the zone lies in the zone, by type.
 PageblockCounts pageblockCounts(const Zone& z);
-int pageblockType(const Zone& z, pfn_t pfn);
+inline int pageblockType(const Zone& z, pfn_t pfn) {
+    return z.pageblocks.covers(pfn) ? z.pageblocks.type(pfn) : MIGRATE_UNMOVABLE;
+}
 
 // The first violated invariant of the whole buddy state, or "".
 std::string checkBuddyInvariants(const MmModel& mm);

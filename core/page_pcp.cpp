@@ -80,7 +80,7 @@ void freePcppagesBulk(MmModel& mm, Zone& z, int cpu, int count, int pindex, Even
     count = std::min(pcp.count, count);
     pindex -= 1;
     while (count > 0) {
-        std::deque<PcpPage>* list;
+        PcpList* list;
         do {
             if (++pindex > NR_PCP_LISTS - 1) pindex = 0;
             list = &pcp.lists[static_cast<std::size_t>(pindex)];
@@ -256,7 +256,7 @@ pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_fla
         pcp.free_factor >>= 1;
     else
         pcp.free_count >>= 1;
-    std::deque<PcpPage>& list = pcp.lists[static_cast<std::size_t>(orderToPindex(mt, order))];
+    PcpList& list = pcp.lists[static_cast<std::size_t>(orderToPindex(mt, order))];
     const bool hit = !list.empty();
     if (!hit) {
         int batch;
