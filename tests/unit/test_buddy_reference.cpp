@@ -34,8 +34,8 @@ std::string machine(const std::string& version, const std::string& size, bool pc
     return R"({"format": "mmsim-scenario/1", "machine": {"cpus": 2, "e820": [
         {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
         {"addr": "0x100000", "size": ")" +
-           size + R"(", "type": "usable"}], "kernel": {"version": ")" + version +
-           R"(", "pcp": )" + (pcp ? "true" : "false") + R"(}}, "boot": "auto"})";
+           size + R"(", "type": "usable"}], "kernel": {"version": ")" + version + R"(", "pcp": )" +
+           (pcp ? "true" : "false") + R"(}}, "boot": "auto"})";
 }
 
 class BuddyReference : public ::testing::TestWithParam<std::string> {};
@@ -142,10 +142,9 @@ TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
         Simulation sim(loadScenario(machine(GetParam(), "255M", true), "<test>"));
         sim.runAll();
         MmModel& mm = sim.state().mm;
-        // Free blocks per zone. HIGHATOMIC reservations stay (unreserving
-        // them on reclaim failure is not modelled) and never merge with
-        // their buddies, so an order-10 block over one is compared as its
-        // two pageblocks.
+        // Free blocks per zone. HIGHATOMIC reservations that no failing
+        // request unreserved stay, and never merge with their buddies, so an
+        // order-10 block over one is compared as its two pageblocks.
         auto snapshot = [&](const MmModel& now) {
             std::map<std::pair<int, int>, std::set<std::pair<pfn_t, int>>> s;
             mm.forEachZone([&](const Zone& z) {
@@ -196,9 +195,9 @@ TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
                 }
             } else {
                 const std::size_t k = rng() % live.size();
-                ASSERT_TRUE(
-                    freePages(mm, live[k].first, live[k].second, nullptr, static_cast<int>(rng() % 2))
-                        .ok);
+                ASSERT_TRUE(freePages(mm, live[k].first, live[k].second, nullptr,
+                                      static_cast<int>(rng() % 2))
+                                .ok);
                 live[k] = live.back();
                 live.pop_back();
             }
