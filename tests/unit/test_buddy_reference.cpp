@@ -2,8 +2,12 @@
 // long random workloads, and random workloads through alloc_pages /
 // free_pages with the invariant checker on.
 //
-// CI runs kRandomOps operations for each of kSeeds seeds; the full
-// size (1M operations x 20 seeds) runs with MMSIM_BUDDY_FULL=1.
+// Sizes: CI (the ASan+UBSan preset on 2 cores) runs the zone-level
+// reference comparison for kReferenceOps operations x kReferenceSeeds seeds
+// and the alloc_pages/free_pages invariant run for kInvariantOps x
+// kInvariantSeeds per profile, about a minute in all under ASan. The issue's
+// full size, 1M operations x 20 seeds for both, runs with MMSIM_BUDDY_FULL=1;
+// MMSIM_BUDDY_OPS / MMSIM_BUDDY_SEEDS set other sizes.
 #include "buddy_reference.h"
 
 #include "core/gfp.h"
@@ -21,13 +25,17 @@
 namespace mmsim {
 namespace {
 
-constexpr int kRandomOps = 200000;
-constexpr int kSeeds = 3;
-int opsPerSeed() {
-    return std::getenv("MMSIM_BUDDY_FULL") ? 1000000 : kRandomOps;
+constexpr int kReferenceOps = 200000, kReferenceSeeds = 2;
+constexpr int kInvariantOps = 50000, kInvariantSeeds = 2;
+int envInt(const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    return v && std::atoi(v) > 0 ? std::atoi(v) : fallback;
 }
-int seeds() {
-    return std::getenv("MMSIM_BUDDY_FULL") ? 20 : kSeeds;
+int opsPerSeed(int ci) {
+    return envInt("MMSIM_BUDDY_OPS", std::getenv("MMSIM_BUDDY_FULL") ? 1000000 : ci);
+}
+int seeds(int ci) {
+    return envInt("MMSIM_BUDDY_SEEDS", std::getenv("MMSIM_BUDDY_FULL") ? 20 : ci);
 }
 
 std::string machine(const std::string& version, const std::string& size, bool pcp) {
@@ -53,8 +61,8 @@ int randomOrder(std::mt19937_64& rng) {
 // the reference, block for block, on DMA32 of a 128 MiB machine.
 TEST_P(BuddyReference, SameBlocksAsTheReference) {
     const bool v61 = GetParam() == "6.1";
-    const int ops = opsPerSeed();
-    for (int seed = 1; seed <= seeds(); ++seed) {
+    const int ops = opsPerSeed(kReferenceOps);
+    for (int seed = 1; seed <= seeds(kReferenceSeeds); ++seed) {
         // The pure buddy algorithm: per-CPU lists off.
         Simulation sim(loadScenario(machine(GetParam(), "127M", false), "<test>"));
         sim.runAll();
@@ -136,8 +144,8 @@ TEST_P(BuddyReference, SameBlocksAsTheReference) {
 // checker after every operation early on, then every 100; after freeing
 // everything the zones hold the same free blocks as after boot.
 TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
-    const int ops = opsPerSeed();
-    for (int seed = 1; seed <= seeds(); ++seed) {
+    const int ops = opsPerSeed(kInvariantOps);
+    for (int seed = 1; seed <= seeds(kInvariantSeeds); ++seed) {
         // Through the per-CPU lists of both CPUs.
         Simulation sim(loadScenario(machine(GetParam(), "255M", true), "<test>"));
         sim.runAll();
