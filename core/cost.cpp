@@ -58,6 +58,8 @@ const std::vector<CostModel::Field>& CostModel::fields() {
         {"pcp_free", &CostModel::pcp_free},
         {"mm_page_pcpu_drain", &CostModel::mm_page_pcpu_drain},
         {"drain_all_pages", &CostModel::drain_all_pages},
+        {"unreserve_highatomic", &CostModel::unreserve_highatomic},
+        {"decay_pcp_high", &CostModel::decay_pcp_high},
         {"other", &CostModel::other},
     };
     return f;
@@ -157,9 +159,9 @@ std::uint64_t CycleClock::charge(const std::string& op, int cpu, const EventSink
         for (int k = 0; k < 256; ++k) {
             const char* n = buddyEventName(static_cast<BuddyEvent::Kind>(k));
             // Work on the buddy free lists: under zone->lock.
-            for (const char* l :
-                 {"rmqueue_smallest", "buddy_split", "mm_page_alloc_extfrag", "pageblock_steal",
-                  "reserve_highatomic", "buddy_merge", "pcp_refill", "mm_page_pcpu_drain"})
+            for (const char* l : {"rmqueue_smallest", "buddy_split", "mm_page_alloc_extfrag",
+                                  "pageblock_steal", "reserve_highatomic", "buddy_merge",
+                                  "pcp_refill", "mm_page_pcpu_drain", "unreserve_highatomic"})
                 if (!std::strcmp(n, l)) f[static_cast<std::size_t>(k)] |= K_LOCK;
             if (!std::strcmp(n, "pcp_free")) f[static_cast<std::size_t>(k)] |= K_PCP_FREE;
         }

@@ -37,6 +37,9 @@ struct CostModel {
     std::uint32_t pcp_free = 25;
     std::uint32_t mm_page_pcpu_drain = 40;
     std::uint32_t drain_all_pages = 5000;
+    // HIGHATOMIC unreserve (move_freepages_block) and pcp high decay
+    std::uint32_t unreserve_highatomic = 2500;
+    std::uint32_t decay_pcp_high = 100;
     // any other kind
     std::uint32_t other = 50;
     // Charge distance/10 for memory of a remote node.

@@ -10,58 +10,68 @@ const char* migratetypeName(int mt) {
     return mt >= 0 && mt < MIGRATE_TYPES ? names[mt] : "?";
 }
 
-FreeBlock& FreeBlockTable::at(pfn_t pfn) {
-    FreeBlock* b = find(pfn);
+const FreeBlock& FreeBlockTable::at(pfn_t pfn) const {
+    const FreeBlock* b = find(pfn);
     if (!b) throw std::logic_error("no free block at this pfn");
     return *b;
 }
 
 void FreeBlockTable::grow() {
-    std::vector<value_type> old = std::move(slots_);
-    const std::size_t cap = old.empty() ? 64 : old.size() * 2;
-    slots_.assign(cap, value_type{NO_PFN, FreeBlock{}});
+    const std::size_t cap = slots_.empty() ? 64 : slots_.size() * 2;
+    slots_.assign(cap, Slot{});
     mask_ = cap - 1;
     shift_ = 64 - __builtin_ctzll(cap);
-    for (const value_type& v : old) {
-        if (v.first == NO_PFN) continue;
-        std::size_t i = home(v.first);
-        while (slots_[i].first != NO_PFN)
+    for (std::size_t n = 0; n < nodes_.size(); ++n) {
+        if (nodes_[n].first == NO_PFN) continue;
+        std::size_t i = home(nodes_[n].first);
+        while (slots_[i].pfn != NO_PFN)
             i = (i + 1) & mask_;
-        slots_[i] = v;
+        slots_[i] = {nodes_[n].first, static_cast<std::uint32_t>(n)};
     }
 }
 
-bool FreeBlockTable::insert(pfn_t pfn, const FreeBlock& b) {
+std::uint32_t FreeBlockTable::insert(pfn_t pfn, const FreeBlock& b) {
     if ((size_ + 1) * 2 > slots_.size()) grow(); // load factor at most 1/2
     std::size_t i = home(pfn);
-    for (; slots_[i].first != NO_PFN; i = (i + 1) & mask_)
-        if (slots_[i].first == pfn) return false;
-    slots_[i] = {pfn, b};
+    for (; slots_[i].pfn != NO_PFN; i = (i + 1) & mask_)
+        if (slots_[i].pfn == pfn) return NIL;
+    std::uint32_t n;
+    if (!unused_.empty()) {
+        n = unused_.back();
+        unused_.pop_back();
+        nodes_[n] = {pfn, b};
+        links_[n] = Links{};
+    } else {
+        n = static_cast<std::uint32_t>(nodes_.size());
+        nodes_.push_back({pfn, b});
+        links_.push_back(Links{});
+    }
+    slots_[i] = {pfn, n};
     ++size_;
-    return true;
+    return n;
 }
 
-bool FreeBlockTable::erase(pfn_t pfn, FreeBlock* out) {
-    if (slots_.empty()) return false;
+void FreeBlockTable::eraseAt(std::uint32_t n) {
+    const pfn_t pfn = nodes_[n].first;
     std::size_t i = home(pfn);
-    for (; slots_[i].first != pfn; i = (i + 1) & mask_)
-        if (slots_[i].first == NO_PFN) return false;
-    if (out) *out = slots_[i].second;
+    while (slots_[i].pfn != pfn)
+        i = (i + 1) & mask_;
     // Backward shift: pull later entries of the probe run into the hole
     // when their home slot does not lie cyclically in (hole, entry].
     for (std::size_t j = i;;) {
         j = (j + 1) & mask_;
-        if (slots_[j].first == NO_PFN) break;
-        const std::size_t h = home(slots_[j].first);
+        if (slots_[j].pfn == NO_PFN) break;
+        const std::size_t h = home(slots_[j].pfn);
         const bool stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
         if (!stays) {
             slots_[i] = slots_[j];
             i = j;
         }
     }
-    slots_[i].first = NO_PFN;
+    slots_[i] = Slot{};
+    nodes_[n].first = NO_PFN;
+    unused_.push_back(n);
     --size_;
-    return true;
 }
 
 void FreeArea::add(pfn_t pfn, int order, int mt, bool tail) {
@@ -69,20 +79,36 @@ void FreeArea::add(pfn_t pfn, int order, int mt, bool tail) {
     FreeBlock b;
     b.order = static_cast<std::uint8_t>(order);
     b.mt = static_cast<std::uint8_t>(mt);
-    if (tail) {
+    if (tail)
         b.prev = l.tail;
-    } else {
+    else
         b.next = l.head;
-    }
-    if (!blocks_.insert(pfn, b)) throw std::logic_error("free block added twice");
+    const std::uint32_t n = blocks_.insert(pfn, b);
+    if (n == FreeBlockTable::NIL) throw std::logic_error("free block added twice");
     if (tail) {
-        if (l.tail != NO_PFN) blocks_.at(l.tail).next = pfn;
+        blocks_.prevIndex(n) = l.tail_i;
+        if (l.tail_i != FreeBlockTable::NIL) {
+            blocks_.node(l.tail_i).second.next = pfn;
+            blocks_.nextIndex(l.tail_i) = n;
+        }
         l.tail = pfn;
-        if (l.head == NO_PFN) l.head = pfn;
+        l.tail_i = n;
+        if (l.head == NO_PFN) {
+            l.head = pfn;
+            l.head_i = n;
+        }
     } else {
-        if (l.head != NO_PFN) blocks_.at(l.head).prev = pfn;
+        blocks_.nextIndex(n) = l.head_i;
+        if (l.head_i != FreeBlockTable::NIL) {
+            blocks_.node(l.head_i).second.prev = pfn;
+            blocks_.prevIndex(l.head_i) = n;
+        }
         l.head = pfn;
-        if (l.tail == NO_PFN) l.tail = pfn;
+        l.head_i = n;
+        if (l.tail == NO_PFN) {
+            l.tail = pfn;
+            l.tail_i = n;
+        }
     }
     ++l.len;
     ++nr_free_[order];
@@ -91,17 +117,26 @@ void FreeArea::add(pfn_t pfn, int order, int mt, bool tail) {
 }
 
 FreeBlock FreeArea::del(pfn_t pfn) {
-    FreeBlock b;
-    if (!blocks_.erase(pfn, &b)) throw std::logic_error("deleting a block that is not free");
+    const std::uint32_t n = blocks_.indexOf(pfn);
+    if (n == FreeBlockTable::NIL) throw std::logic_error("deleting a block that is not free");
+    const FreeBlock b = blocks_.node(n).second;
+    const std::uint32_t pi = blocks_.prevIndex(n), ni = blocks_.nextIndex(n);
     List& l = lists_[b.order][b.mt];
-    if (b.prev != NO_PFN)
-        blocks_.at(b.prev).next = b.next;
-    else
+    if (pi != FreeBlockTable::NIL) {
+        blocks_.node(pi).second.next = b.next;
+        blocks_.nextIndex(pi) = ni;
+    } else {
         l.head = b.next;
-    if (b.next != NO_PFN)
-        blocks_.at(b.next).prev = b.prev;
-    else
+        l.head_i = ni;
+    }
+    if (ni != FreeBlockTable::NIL) {
+        blocks_.node(ni).second.prev = b.prev;
+        blocks_.prevIndex(ni) = pi;
+    } else {
         l.tail = b.prev;
+        l.tail_i = pi;
+    }
+    blocks_.eraseAt(n);
     --l.len;
     --nr_free_[b.order];
     free_pages_ -= 1ull << b.order;

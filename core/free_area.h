@@ -45,27 +45,42 @@ struct FreeBlock {
     pfn_t prev = NO_PFN, next = NO_PFN;
 };
 
-// pfn -> FreeBlock, linear probing with backward-shift deletion. Slots are
-// {pfn, record} pairs (NO_PFN: empty), so iteration yields what a map would.
+// The free block records: nodes {pfn, FreeBlock} in one array (a freed
+// node is reused), each with the array indices of its list neighbours, and
+// an open-addressing hash pfn -> node (linear probing, backward-shift
+// deletion). Taking a block off its list is one hash removal; the
+// neighbours are reached by index. Iteration yields {pfn, FreeBlock} pairs
+// as a map would (in no particular order).
 class FreeBlockTable {
   public:
     using value_type = std::pair<pfn_t, FreeBlock>;
-    FreeBlock* find(pfn_t pfn) {
-        if (slots_.empty()) return nullptr;
+    static constexpr std::uint32_t NIL = ~std::uint32_t{0};
+    // The node of pfn, or NIL.
+    std::uint32_t indexOf(pfn_t pfn) const {
+        if (slots_.empty()) return NIL;
         for (std::size_t i = home(pfn);; i = (i + 1) & mask_) {
-            if (slots_[i].first == pfn) return &slots_[i].second;
-            if (slots_[i].first == NO_PFN) return nullptr;
+            if (slots_[i].pfn == pfn) return slots_[i].node;
+            if (slots_[i].pfn == NO_PFN) return NIL;
         }
     }
-    const FreeBlock* find(pfn_t pfn) const { return const_cast<FreeBlockTable*>(this)->find(pfn); }
-    // false (nothing changes) when pfn has a record already.
-    bool insert(pfn_t pfn, const FreeBlock& b);
-    // Removes pfn's record into *out; false when there is none.
-    bool erase(pfn_t pfn, FreeBlock* out);
+    FreeBlock* find(pfn_t pfn) {
+        const std::uint32_t i = indexOf(pfn);
+        return i == NIL ? nullptr : &nodes_[i].second;
+    }
+    const FreeBlock* find(pfn_t pfn) const {
+        const std::uint32_t i = indexOf(pfn);
+        return i == NIL ? nullptr : &nodes_[i].second;
+    }
+    // A new node for pfn, or NIL (nothing changes) when pfn has one.
+    std::uint32_t insert(pfn_t pfn, const FreeBlock& b);
+    // Removes the node i (of a pfn that has one).
+    void eraseAt(std::uint32_t i);
+    value_type& node(std::uint32_t i) { return nodes_[i]; }
+    std::uint32_t& prevIndex(std::uint32_t i) { return links_[i].prev; }
+    std::uint32_t& nextIndex(std::uint32_t i) { return links_[i].next; }
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
-    FreeBlock& at(pfn_t pfn);
-    const FreeBlock& at(pfn_t pfn) const { return const_cast<FreeBlockTable*>(this)->at(pfn); }
+    const FreeBlock& at(pfn_t pfn) const;
 
     class const_iterator {
       public:
@@ -96,18 +111,28 @@ class FreeBlockTable {
         const value_type* e_ = nullptr;
     };
     const_iterator begin() const {
-        return const_iterator(slots_.data(), slots_.data() + slots_.size());
+        return const_iterator(nodes_.data(), nodes_.data() + nodes_.size());
     }
     const_iterator end() const {
-        return const_iterator(slots_.data() + slots_.size(), slots_.data() + slots_.size());
+        return const_iterator(nodes_.data() + nodes_.size(), nodes_.data() + nodes_.size());
     }
 
   private:
+    struct Slot {
+        pfn_t pfn = NO_PFN;
+        std::uint32_t node = NIL;
+    };
+    struct Links {
+        std::uint32_t prev = NIL, next = NIL;
+    };
     std::size_t home(pfn_t pfn) const {
         return static_cast<std::size_t>((pfn * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
     }
     void grow();
-    std::vector<value_type> slots_;
+    std::vector<Slot> slots_;
+    std::vector<value_type> nodes_; // first == NO_PFN: unused
+    std::vector<Links> links_;
+    std::vector<std::uint32_t> unused_;
     std::size_t mask_ = 0, size_ = 0;
     int shift_ = 64;
 };
@@ -156,6 +181,7 @@ class FreeArea {
   private:
     struct List {
         pfn_t head = NO_PFN, tail = NO_PFN;
+        std::uint32_t head_i = FreeBlockTable::NIL, tail_i = FreeBlockTable::NIL;
         std::uint64_t len = 0;
     };
     FreeBlockTable blocks_;

@@ -333,7 +333,9 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     if (page == NO_PFN) {
         // Slow path.
         flags = gfpToAllocFlags(req.gfp, req.order);
-        if (flags & allocflag::KSWAPD) {
+        // wake_all_kswapds(): once per node of the zonelist.
+        auto wakeKswapds = [&] {
+            if (!(flags & allocflag::KSWAPD)) return;
             int last = -1;
             for (std::size_t i = ac.preferred; i < ac.zonelist->size(); ++i) {
                 const Zone& z = *(*ac.zonelist)[i];
@@ -342,11 +344,13 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
                 BuddyEvent e = event(BuddyEvent::kswapd_wake, z);
                 e.order = static_cast<std::int8_t>(req.order);
                 e.zone = static_cast<std::int8_t>(*hz);
+                e.gfp = req.gfp;
                 e.reason = "below the low watermark";
                 emit(ev, e);
             }
             out.kswapd_woken = true;
-        }
+        };
+        wakeKswapds();
         ac.pass = "slow path";
         page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
         if (page == NO_PFN) {
@@ -356,12 +360,36 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
                 page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
             }
         }
+        if (page == NO_PFN && (req.gfp & gfpbit::DIRECT_RECLAIM)) {
+            BuddyEvent e = event(BuddyEvent::direct_reclaim, *preferred);
+            e.order = static_cast<std::int8_t>(req.order);
+            e.gfp = req.gfp;
+            emit(ev, e);
+            // Nothing is reclaimable in mmsim, so reclaim makes no progress
+            // and its own unreserve (which needs progress) never runs. A
+            // request that may retry (not __GFP_NORETRY; above
+            // PAGE_ALLOC_COSTLY_ORDER only with __GFP_RETRY_MAYFAIL and
+            // compaction allowed, i.e. __GFP_IO) loops in
+            // should_reclaim_retry() until MAX_RECLAIM_RETRIES and then, before
+            // the OOM killer, unreserves HIGHATOMIC pageblocks with force and
+            // retries after each one. The identical failed retries before
+            // that are not repeated here.
+            const bool costly = req.order > PAGE_ALLOC_COSTLY_ORDER;
+            const bool may_retry =
+                !(req.gfp & gfpbit::NORETRY) &&
+                (!costly || ((req.gfp & gfpbit::RETRY_MAYFAIL) && (req.gfp & gfpbit::IO)));
+            if (may_retry) {
+                ac.pass = "after unreserving a HIGHATOMIC pageblock";
+                while (page == NO_PFN && buddy::unreserveHighatomicPageblock(
+                                             mm, *ac.zonelist, ac.highest_zoneidx, mt, true, ev)) {
+                    wakeKswapds();
+                    page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
+                }
+            }
+        }
         if (page == NO_PFN) {
             if (req.gfp & gfpbit::DIRECT_RECLAIM) {
                 out.would_reclaim = true;
-                BuddyEvent e = event(BuddyEvent::direct_reclaim, *preferred);
-                e.order = static_cast<std::int8_t>(req.order);
-                emit(ev, e);
                 tail = "; the kernel would now compact and reclaim directly (not modelled)";
                 if (req.gfp & gfpbit::NOFAIL) tail += " and, with __GFP_NOFAIL, retry forever";
             } else {

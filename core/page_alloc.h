@@ -48,6 +48,13 @@ struct BuddyEvent {
                             // nr = count after
         mm_page_pcpu_drain, // zone, cpu, pfn, order, mt: free_pcppages_bulk gave it back
         drain_all_pages,    // nr: pages drained from every CPU's lists
+        // unreserve_highatomic_pageblock(): zone, pfn (pageblock), order (of
+        // the HIGHATOMIC free block found), mt (new type), fallback_mt (old),
+        // nr (free pages moved)
+        unreserve_highatomic,
+        // decay_pcp_high() (6.12, vmstat_update): zone, cpu, nr (new high),
+        // free (pages freed back to the zone)
+        decay_pcp_high,
     };
     Kind kind = mm_page_alloc;
     std::int16_t nid = -1;
@@ -147,6 +154,16 @@ void freeUnrefPage(MmModel& mm, Zone& z, pfn_t pfn, int order, int cpu, EventSin
 // the number of pages drained.
 std::uint64_t drainZonePages(MmModel& mm, Zone& z, int cpu, EventSink* ev);
 std::uint64_t drainAllPages(MmModel& mm, EventSink* ev = nullptr);
+// decay_pcp_high() for one CPU's pageset of a zone (6.12; 6.1 has no
+// decay): lowers high by an eighth (not below high_min, and not lower than
+// count - (batch << 5)) and frees what the CPU holds above it, batch by
+// batch. The kernel runs it from vmstat_update (refresh_cpu_vm_stats) about
+// once a second per CPU; mmsim has no timer, so the `vmstat_update`
+// scenario step calls it. Returns the pages freed.
+std::uint64_t decayPcpHigh(MmModel& mm, Zone& z, int cpu, EventSink* ev);
+// refresh_cpu_vm_stats(true)'s pcp part for one CPU (cpu < 0: every CPU):
+// decay_pcp_high on every populated zone. Returns the pages freed.
+std::uint64_t vmstatUpdate(MmModel& mm, int cpu, EventSink* ev = nullptr);
 // setup_zone_pageset() on first use, then zone_set_pageset_high_and_batch():
 // batch and high (6.12: high_min/high_max) of every populated zone's
 // pagesets from its managed pages and low watermark. Run with the watermarks.
@@ -168,7 +185,9 @@ struct PageblockCounts {
 // What /proc/pagetypeinfo counts: every pageblock with a memory map whose
 // first pfn in the zone lies in the zone, by type.
 PageblockCounts pageblockCounts(const Zone& z);
-int pageblockType(const Zone& z, pfn_t pfn);
+inline int pageblockType(const Zone& z, pfn_t pfn) {
+    return z.pageblocks.covers(pfn) ? z.pageblocks.type(pfn) : MIGRATE_UNMOVABLE;
+}
 
 // The first violated invariant of the whole buddy state, or "".
 std::string checkBuddyInvariants(const MmModel& mm);

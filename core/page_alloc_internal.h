@@ -27,5 +27,11 @@ bool zoneWatermarkOkSimple(const MmModel& mm, const Zone& z, int order, std::uin
                            int highest_zoneidx, unsigned alloc_flags);
 // reserve_highatomic_pageblock(), after a successful ALLOC_HIGHATOMIC allocation.
 void reserveHighatomicPageblock(MmModel& mm, Zone& z, pfn_t pfn, int order, EventSink* ev);
+// unreserve_highatomic_pageblock(): gives the first HIGHATOMIC free block
+// found (lowest order first, zones of the zonelist at or below
+// highest_zoneidx in order) and its pageblock back to migratetype mt. Unless
+// force, a zone keeps its last reserved pageblock. True when a block moved.
+bool unreserveHighatomicPageblock(MmModel& mm, const std::vector<Zone*>& zonelist,
+                                  int highest_zoneidx, int mt, bool force, EventSink* ev);
 
 } // namespace mmsim::buddy

@@ -24,24 +24,6 @@ AllocatedBlocks::Chunk& AllocatedBlocks::chunkFor(pfn_t pfn) {
     return *p;
 }
 
-bool AllocatedBlocks::insert(pfn_t pfn, const AllocatedBlock& b) {
-    if (contains(pfn)) return false;
-    Chunk& ch = chunkFor(pfn);
-    ch.b[pfn & (CHUNK_PAGES - 1)] = encode(b);
-    ++ch.used;
-    ++size_;
-    return true;
-}
-
-bool AllocatedBlocks::remove(pfn_t pfn) {
-    if (!contains(pfn)) return false;
-    Chunk& ch = *chunks_[static_cast<std::size_t>((pfn >> CHUNK_SHIFT) - first_chunk_)];
-    ch.b[pfn & (CHUNK_PAGES - 1)] = 0;
-    --ch.used;
-    --size_;
-    return true;
-}
-
 void AllocatedBlocks::const_iterator::seek() {
     const auto& cs = s_->chunks_;
     while (ci_ < cs.size()) {

@@ -65,9 +65,27 @@ class AllocatedBlocks {
     AllocatedBlock get(pfn_t pfn) const { return decode(byteAt(pfn)); }
 
     // Records a block at pfn; false (and nothing changes) when one is there.
-    bool insert(pfn_t pfn, const AllocatedBlock& b);
+    bool insert(pfn_t pfn, const AllocatedBlock& b) {
+        Chunk* ch = chunkAt(pfn);
+        if (!ch) ch = &chunkFor(pfn);
+        std::uint8_t& v = ch->b[pfn & (CHUNK_PAGES - 1)];
+        if (v) return false;
+        v = encode(b);
+        ++ch->used;
+        ++size_;
+        return true;
+    }
     // Forgets the block at pfn; false when there was none.
-    bool remove(pfn_t pfn);
+    bool remove(pfn_t pfn) {
+        Chunk* ch = chunkAt(pfn);
+        if (!ch) return false;
+        std::uint8_t& v = ch->b[pfn & (CHUNK_PAGES - 1)];
+        if (!v) return false;
+        v = 0;
+        --ch->used;
+        --size_;
+        return true;
+    }
     void clear() {
         chunks_.clear();
         first_chunk_ = 0;
@@ -152,10 +170,12 @@ class AllocatedBlocks {
                                          ((a.mt << MT_SHIFT) & MT_MASK) |
                                          (a.movable ? MOVABLE_BIT : 0));
     }
+    Chunk* chunkAt(pfn_t pfn) const {
+        const pfn_t c = (pfn >> CHUNK_SHIFT) - first_chunk_; // wraps below the first chunk
+        return c < chunks_.size() ? chunks_[static_cast<std::size_t>(c)].get() : nullptr;
+    }
     std::uint8_t byteAt(pfn_t pfn) const {
-        const pfn_t c = pfn >> CHUNK_SHIFT;
-        if (c < first_chunk_ || c - first_chunk_ >= chunks_.size()) return 0;
-        const Chunk* ch = chunks_[static_cast<std::size_t>(c - first_chunk_)].get();
+        const Chunk* ch = chunkAt(pfn);
         return ch ? ch->b[pfn & (CHUNK_PAGES - 1)] : 0;
     }
     Chunk& chunkFor(pfn_t pfn);

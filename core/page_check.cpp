@@ -4,7 +4,9 @@
 
 #include "core/strfmt.h"
 
-#include <map>
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace mmsim {
 
@@ -16,7 +18,10 @@ std::string zoneCheck(const Zone& z) {
     // Walk every list: each block once, on the list of its record, aligned,
     // inside the zone.
     std::uint64_t seen = 0, pages = 0;
-    std::map<pfn_t, std::uint64_t> extents; // pfn -> pages, free and allocated
+    // (pfn, pages) of every free, allocated and pcp block; sorted below to
+    // find blocks listed twice or overlapping.
+    std::vector<std::pair<pfn_t, std::uint64_t>> extents;
+    extents.reserve(fa.records().size() + z.allocated.size());
     for (int o = 0; o < NR_PAGE_ORDERS; ++o) {
         std::uint64_t nr = 0;
         for (int mt = 0; mt < MIGRATE_TYPES; ++mt) {
@@ -38,8 +43,7 @@ std::string zoneCheck(const Zone& z) {
                 if (p < z.zone_start_pfn || p + (1ull << o) > z.zone_end_pfn())
                     return zn + strprintf("block %#llx order %d is outside the zone",
                                           (unsigned long long)p, o);
-                if (!extents.emplace(p, 1ull << o).second)
-                    return zn + strprintf("block %#llx listed twice", (unsigned long long)p);
+                extents.emplace_back(p, 1ull << o);
                 ++len;
                 ++seen;
                 pages += 1ull << o;
@@ -68,8 +72,7 @@ std::string zoneCheck(const Zone& z) {
         if (p & ((1ull << a.order) - 1) || !z.spans(p) || p + (1ull << a.order) > z.zone_end_pfn())
             return zn + strprintf("allocated block %#llx order %d misplaced", (unsigned long long)p,
                                   a.order);
-        if (!extents.emplace(p, 1ull << a.order).second)
-            return zn + strprintf("block %#llx both free and allocated", (unsigned long long)p);
+        extents.emplace_back(p, 1ull << a.order);
         alloc_pages += 1ull << a.order;
     }
     if (alloc_pages != z.allocated_pages) return zn + "allocated page count is off";
@@ -87,10 +90,7 @@ std::string zoneCheck(const Zone& z) {
                 if (p & ((1ull << o) - 1) || !z.spans(p) || p + (1ull << o) > z.zone_end_pfn())
                     return zn + strprintf("cpu %zu pcp list %d holds misplaced block %#llx", cpu,
                                           pindex, (unsigned long long)p);
-                if (!extents.emplace(p, 1ull << o).second)
-                    return zn + strprintf("pcp block %#llx (cpu %zu list %d) is also free, "
-                                          "allocated or on another pcp list",
-                                          (unsigned long long)p, cpu, pindex);
+                extents.emplace_back(p, 1ull << o);
                 held += 1ull << o;
             }
         }
@@ -99,9 +99,13 @@ std::string zoneCheck(const Zone& z) {
                                   pcp.count, (unsigned long long)held);
         pcp_pages += held;
     }
+    std::sort(extents.begin(), extents.end());
     pfn_t end = 0;
     for (const auto& [p, n] : extents) {
-        if (p < end) return zn + strprintf("blocks overlap at pfn %#llx", (unsigned long long)p);
+        if (p < end)
+            return zn + strprintf("blocks overlap at pfn %#llx (a block listed twice, or both "
+                                  "free, allocated or on a pcp list)",
+                                  (unsigned long long)p);
         end = p + n;
     }
     if (pages + alloc_pages + pcp_pages != z.managed_pages)

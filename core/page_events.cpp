@@ -70,15 +70,23 @@ const char* buddyEventName(BuddyEvent::Kind k) {
         return "mm_page_pcpu_drain";
     case BuddyEvent::drain_all_pages:
         return "drain_all_pages";
+    case BuddyEvent::unreserve_highatomic:
+        return "unreserve_highatomic";
+    case BuddyEvent::decay_pcp_high:
+        return "decay_pcp_high";
     }
     return "?";
 }
 
 std::string formatBuddyEvent(const BuddyEvent& e, const KernelProfile& p) {
-    // A refilled block is what the kernel traces as mm_page_alloc_zone_locked.
-    std::string s = std::string(e.kind == BuddyEvent::pcp_refill ? "mm_page_alloc_zone_locked"
-                                                                 : buddyEventName(e.kind)) +
-                    ": ";
+    // A refilled block is what the kernel traces as mm_page_alloc_zone_locked;
+    // waking kswapd and entering direct reclaim print as the vmscan
+    // tracepoints the kernel fires there (the work itself is not modelled).
+    const char* name = e.kind == BuddyEvent::pcp_refill       ? "mm_page_alloc_zone_locked"
+                       : e.kind == BuddyEvent::kswapd_wake    ? "mm_vmscan_wakeup_kswapd"
+                       : e.kind == BuddyEvent::direct_reclaim ? "mm_vmscan_direct_reclaim_begin"
+                                                              : buddyEventName(e.kind);
+    std::string s = std::string(name) + ": ";
     switch (e.kind) {
     case BuddyEvent::mm_page_alloc:
         s += strprintf("%s order=%d migratetype=%d gfp_flags=%s", pageField(e.pfn).c_str(), e.order,
@@ -129,11 +137,23 @@ std::string formatBuddyEvent(const BuddyEvent& e, const KernelProfile& p) {
         s += strprintf("order=%d gfp_flags=%s", e.order, formatGfp(e.gfp, p).c_str());
         break;
     case BuddyEvent::kswapd_wake:
-        s += strprintf("nid=%d zid=%d order=%d reason=\"%s\"", e.nid, e.zone, e.order,
-                       e.reason ? e.reason : "");
+        // mm_vmscan_wakeup_kswapd's fields, then mmsim's
+        s += strprintf("nid=%d order=%d gfp_flags=%s zid=%d reason=\"%s\" modelled=0", e.nid,
+                       e.order, formatGfp(e.gfp, p).c_str(), e.zone, e.reason ? e.reason : "");
         break;
     case BuddyEvent::direct_reclaim:
-        s += strprintf("%s order=%d modelled=0", where(e).c_str(), e.order);
+        s += strprintf("order=%d gfp_flags=%s %s modelled=0", e.order, formatGfp(e.gfp, p).c_str(),
+                       where(e).c_str());
+        break;
+    case BuddyEvent::unreserve_highatomic:
+        s += strprintf("%s pfn=0x%llx order=%d from_migratetype=%d to_migratetype=%d "
+                       "pages_moved=%llu",
+                       where(e).c_str(), (unsigned long long)e.pfn, e.order, e.fallback_mt, e.mt,
+                       (unsigned long long)e.nr);
+        break;
+    case BuddyEvent::decay_pcp_high:
+        s += strprintf("%s cpu=%d high=%llu freed=%lld", where(e).c_str(), e.cpu,
+                       (unsigned long long)e.nr, (long long)e.free);
         break;
     case BuddyEvent::nofragment_retry:
         s += strprintf("%s", where(e).c_str());

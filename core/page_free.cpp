@@ -32,10 +32,6 @@ Zone* zoneOfPfn(MmModel& mm, pfn_t pfn) {
     return nullptr;
 }
 
-int pageblockType(const Zone& z, pfn_t pfn) {
-    return z.pageblocks.covers(pfn) ? z.pageblocks.type(pfn) : MIGRATE_UNMOVABLE;
-}
-
 void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned fpi, EventSink* ev) {
     FreeArea& fa = z.free_area;
     while (order < MAX_PAGE_ORDER) {

@@ -80,7 +80,7 @@ void freePcppagesBulk(MmModel& mm, Zone& z, int cpu, int count, int pindex, Even
     count = std::min(pcp.count, count);
     pindex -= 1;
     while (count > 0) {
-        std::deque<PcpPage>* list;
+        PcpList* list;
         do {
             if (++pindex > NR_PCP_LISTS - 1) pindex = 0;
             list = &pcp.lists[static_cast<std::size_t>(pindex)];
@@ -256,7 +256,7 @@ pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_fla
         pcp.free_factor >>= 1;
     else
         pcp.free_count >>= 1;
-    std::deque<PcpPage>& list = pcp.lists[static_cast<std::size_t>(orderToPindex(mt, order))];
+    PcpList& list = pcp.lists[static_cast<std::size_t>(orderToPindex(mt, order))];
     const bool hit = !list.empty();
     if (!hit) {
         int batch;
@@ -343,6 +343,42 @@ std::uint64_t drainAllPages(MmModel& mm, EventSink* ev) {
     e.kind = BuddyEvent::drain_all_pages;
     e.nr = n;
     emit(ev, e);
+    return n;
+}
+
+std::uint64_t decayPcpHigh(MmModel& mm, Zone& z, int cpu, EventSink* ev) {
+    if (mm.profile.is61() || cpu < 0 || static_cast<std::size_t>(cpu) >= z.pageset.size()) return 0;
+    PerCpuPages& pcp = z.pageset[static_cast<std::size_t>(cpu)];
+    const int high_min = pcp.high_min, batch = pcp.batch, before_high = pcp.high;
+    // An eighth less each time, but never so low that more than
+    // batch << PCP_BATCH_SCALE_MAX pages must go at once.
+    if (pcp.high > high_min)
+        pcp.high = std::max(
+            {pcp.count - (batch << PCP_BATCH_SCALE_MAX), pcp.high - (pcp.high >> 3), high_min});
+    std::uint64_t freed = 0;
+    for (int to_drain = pcp.count - pcp.high; to_drain > 0;) {
+        const int n = std::min(to_drain, batch);
+        const int before = pcp.count;
+        freePcppagesBulk(mm, z, cpu, n, 0, ev);
+        freed += static_cast<std::uint64_t>(before - pcp.count);
+        to_drain -= n;
+    }
+    if (pcp.high != before_high || freed) {
+        BuddyEvent e = pcpEvent(BuddyEvent::decay_pcp_high, z, cpu, NO_PFN, 0, -1);
+        e.nr = static_cast<std::uint64_t>(pcp.high);
+        e.free = static_cast<std::int64_t>(freed);
+        emit(ev, e);
+    }
+    return freed;
+}
+
+std::uint64_t vmstatUpdate(MmModel& mm, int cpu, EventSink* ev) {
+    std::uint64_t n = 0;
+    const int ncpu = nrCpuIds(mm);
+    for (int c = cpu < 0 ? 0 : cpu; c < (cpu < 0 ? ncpu : cpu + 1); ++c)
+        mm.forEachZone([&](Zone& z) {
+            if (z.populated()) n += decayPcpHigh(mm, z, c, ev);
+        });
     return n;
 }
 

@@ -395,6 +395,56 @@ void reserveHighatomicPageblock(MmModel& mm, Zone& z, pfn_t pfn, int order, Even
     emit(ev, e);
 }
 
+bool unreserveHighatomicPageblock(MmModel& mm, const std::vector<Zone*>& zonelist,
+                                  int highest_zoneidx, int mt, bool force, EventSink* ev) {
+    for (Zone* zp : zonelist) {
+        Zone& z = *zp;
+        if (z.idx > highest_zoneidx) continue;
+        if (!force && z.nr_reserved_highatomic <= PAGEBLOCK_NR_PAGES) continue;
+        for (int order = 0; order < NR_PAGE_ORDERS; ++order) {
+            const pfn_t page = z.free_area.first(order, MIGRATE_HIGHATOMIC);
+            if (page == NO_PFN) continue;
+            const int old_mt = pageblockType(z, page);
+            BuddyEvent e = event(BuddyEvent::unreserve_highatomic, z);
+            e.pfn = page & ~(PAGEBLOCK_NR_PAGES - 1);
+            e.order = static_cast<std::int8_t>(order);
+            e.mt = static_cast<std::int8_t>(mt);
+            e.fallback_mt = static_cast<std::int8_t>(old_mt);
+            std::uint64_t moved = 0;
+            if (mm.profile.highatomicLimitAligned()) {
+                // 6.12: the reserve shrinks by the block's pageblocks.
+                if (old_mt == MIGRATE_HIGHATOMIC) {
+                    const std::uint64_t size = std::min<std::uint64_t>(
+                        std::max<std::uint64_t>(PAGEBLOCK_NR_PAGES, 1ull << order),
+                        z.nr_reserved_highatomic);
+                    z.nr_reserved_highatomic -= size;
+                }
+                if (order < PAGEBLOCK_ORDER) {
+                    pfn_t start = 0;
+                    if (!prepMoveFreepagesBlock(z, page, &start))
+                        continue; // never: it was reserved
+                    moved = moveFreepagesBlock612(z, start, mt);
+                } else {
+                    z.free_area.move(page, mt);
+                    changePageblockRange(z, page, order, mt);
+                    moved = 1ull << order;
+                }
+            } else {
+                // 6.1: one pageblock's worth, the type set before the move.
+                if (old_mt == MIGRATE_HIGHATOMIC)
+                    z.nr_reserved_highatomic -=
+                        std::min<std::uint64_t>(PAGEBLOCK_NR_PAGES, z.nr_reserved_highatomic);
+                z.pageblocks.setType(page, mt);
+                moved = moveFreepagesBlock61(z, page, mt, nullptr);
+            }
+            e.nr = moved;
+            emit(ev, e);
+            if (moved) return true;
+        }
+    }
+    return false;
+}
+
 } // namespace buddy
 
 } // namespace mmsim

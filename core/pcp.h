@@ -16,8 +16,10 @@
 #include "core/types.h"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <iterator>
+#include <vector>
 
 namespace mmsim {
 
@@ -49,6 +51,71 @@ struct PcpPage {
     std::int8_t mt = 0;
 };
 
+// One pcp list: a ring buffer of blocks (front() is the list head), so that
+// the add/take at either end never allocates once the list has grown.
+class PcpList {
+  public:
+    bool empty() const { return n_ == 0; }
+    std::size_t size() const { return n_; }
+    const PcpPage& front() const { return buf_[head_]; }
+    const PcpPage& back() const { return buf_[(head_ + n_ - 1) & mask()]; }
+    const PcpPage& operator[](std::size_t i) const { return buf_[(head_ + i) & mask()]; }
+    void push_front(const PcpPage& p) {
+        if (n_ == buf_.size()) grow();
+        head_ = (head_ - 1) & mask();
+        buf_[head_] = p;
+        ++n_;
+    }
+    void push_back(const PcpPage& p) {
+        if (n_ == buf_.size()) grow();
+        buf_[(head_ + n_) & mask()] = p;
+        ++n_;
+    }
+    void pop_front() {
+        head_ = (head_ + 1) & mask();
+        --n_;
+    }
+    void pop_back() { --n_; }
+    void clear() { head_ = n_ = 0; }
+
+    class const_iterator {
+      public:
+        using value_type = PcpPage;
+        using reference = const PcpPage&;
+        using pointer = const PcpPage*;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::forward_iterator_tag;
+        const_iterator() = default;
+        const_iterator(const PcpList* l, std::size_t i) : l_(l), i_(i) {}
+        reference operator*() const { return (*l_)[i_]; }
+        pointer operator->() const { return &(*l_)[i_]; }
+        const_iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+        bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
+
+      private:
+        const PcpList* l_ = nullptr;
+        std::size_t i_ = 0;
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, n_}; }
+
+  private:
+    std::size_t mask() const { return buf_.size() - 1; }
+    void grow() {
+        std::vector<PcpPage> b(buf_.empty() ? 8 : buf_.size() * 2);
+        for (std::size_t i = 0; i < n_; ++i)
+            b[i] = (*this)[i];
+        buf_ = std::move(b);
+        head_ = 0;
+    }
+    std::vector<PcpPage> buf_; // size: 0 or a power of two
+    std::size_t head_ = 0, n_ = 0;
+};
+
 struct PerCpuPages {
     int count = 0; // pages (not blocks) on all lists
     int high = BOOT_PAGESET_HIGH;
@@ -62,7 +129,7 @@ struct PerCpuPages {
     bool free_high_batch = false;      // PCPF_FREE_HIGH_BATCH
     // front() is the list head: frees and refill takes use the head,
     // bulk frees take from the back (the tail, the oldest pages).
-    std::array<std::deque<PcpPage>, NR_PCP_LISTS> lists;
+    std::array<PcpList, NR_PCP_LISTS> lists;
 };
 
 } // namespace mmsim

@@ -254,6 +254,86 @@ TEST_P(BuddyProfiles, HighAtomicReserve) {
     EXPECT_EQ(checkBuddyInvariants(mm), "");
 }
 
+// Before the OOM killer the kernel gives HIGHATOMIC pageblocks back
+// (unreserve_highatomic_pageblock with force): GFP_KERNEL order-0 requests
+// that fail below min unreserve the block, retype it UNMOVABLE and succeed
+// with the pages the reserve hid from the watermark check.
+TEST_P(BuddyProfiles, HighAtomicUnreserveBeforeOom) {
+    Simulation sim = boot(machine(GetParam(), kE820_384M));
+    MmModel& mm = sim.state().mm;
+    Zone& z = dma32(sim);
+    // Down to the low watermark: GFP_KERNEL now wakes kswapd.
+    int n = 0;
+    for (AllocOutcome o; n < 200000; ++n) {
+        o = alloc(sim, "GFP_KERNEL", 0);
+        ASSERT_TRUE(o.ok) << o.reason;
+        if (o.kswapd_woken) break;
+    }
+    ASSERT_LT(n, 200000);
+    AllocOutcome a = alloc(sim, "GFP_ATOMIC", 1);
+    ASSERT_TRUE(a.ok) << a.reason;
+    ASSERT_EQ(a.zone, ZONE_DMA32);
+    const pfn_t pb = a.pfn & ~(PAGEBLOCK_NR_PAGES - 1);
+    ASSERT_EQ(pageblockType(z, pb), MIGRATE_HIGHATOMIC);
+    ASSERT_EQ(z.nr_reserved_highatomic, PAGEBLOCK_NR_PAGES);
+    // __GFP_NORETRY requests and costly orders give up without unreserving.
+    EventSink ev;
+    bool unreserved = false;
+    for (n = 0; n < 200000 && !unreserved; ++n) {
+        // Fallbacks boost the watermarks and only kswapd (not modelled)
+        // would lower them again: keep the marks where they are, so that a
+        // failure is the pages the reserve hides.
+        z.watermark_boost = 0;
+        ev.clear();
+        AllocOutcome o = alloc(sim, "GFP_KERNEL | __GFP_NORETRY", 0, &ev);
+        EXPECT_EQ(count(ev, BuddyEvent::unreserve_highatomic), 0);
+        if (o.ok) continue;
+        ev.clear();
+        o = alloc(sim, "GFP_KERNEL", 4, &ev);
+        EXPECT_FALSE(o.ok);
+        EXPECT_EQ(count(ev, BuddyEvent::unreserve_highatomic), 0);
+        ASSERT_EQ(pageblockType(z, pb), MIGRATE_HIGHATOMIC);
+        ev.clear();
+        o = alloc(sim, "GFP_KERNEL", 0, &ev);
+        EXPECT_EQ(count(ev, BuddyEvent::unreserve_highatomic), 1);
+        EXPECT_TRUE(o.ok) << o.reason;
+        unreserved = true;
+    }
+    ASSERT_TRUE(unreserved);
+    // The event comes after the direct reclaim point and before the retry.
+    int reclaim_at = -1, unreserve_at = -1, alloc_at = -1;
+    for (int i = 0; i < static_cast<int>(ev.size()); ++i) {
+        const BuddyEvent& e = ev[static_cast<std::size_t>(i)];
+        if (e.kind == BuddyEvent::direct_reclaim) reclaim_at = i;
+        if (e.kind == BuddyEvent::unreserve_highatomic) {
+            unreserve_at = i;
+            EXPECT_EQ(e.pfn, pb);
+            EXPECT_EQ(e.fallback_mt, MIGRATE_HIGHATOMIC);
+            EXPECT_EQ(e.mt, MIGRATE_UNMOVABLE);
+            EXPECT_GT(e.nr, 0u);
+        }
+        if (e.kind == BuddyEvent::mm_page_alloc) alloc_at = i;
+    }
+    EXPECT_LT(reclaim_at, unreserve_at);
+    EXPECT_LT(unreserve_at, alloc_at);
+    EXPECT_EQ(pageblockType(z, pb), MIGRATE_UNMOVABLE);
+    EXPECT_EQ(z.nr_reserved_highatomic, 0u);
+    EXPECT_EQ(z.free_area.freePagesOf(MIGRATE_HIGHATOMIC), 0u);
+    // The trace names the kernel's reclaim tracepoints.
+    for (const BuddyEvent& e : ev) {
+        if (e.kind == BuddyEvent::direct_reclaim)
+            EXPECT_EQ(
+                formatBuddyEvent(e, mm.profile)
+                    .rfind("mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_KERNEL ", 0),
+                0u);
+        if (e.kind == BuddyEvent::kswapd_wake)
+            EXPECT_EQ(formatBuddyEvent(e, mm.profile)
+                          .rfind("mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL ", 0),
+                      0u);
+    }
+    EXPECT_EQ(checkBuddyInvariants(mm), "");
+}
+
 // lowmem_reserve keeps a Normal request out of DMA32 although DMA32 has
 // plenty free; a GFP_DMA32 request still gets it.
 TEST_P(BuddyProfiles, LowmemReserveRefusesDma32WhilePagesAreFree) {

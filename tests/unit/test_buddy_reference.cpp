@@ -2,8 +2,12 @@
 // long random workloads, and random workloads through alloc_pages /
 // free_pages with the invariant checker on.
 //
-// CI runs kRandomOps operations for each of kSeeds seeds; the issue's full
-// size (1M operations x 20 seeds) runs with MMSIM_BUDDY_FULL=1.
+// Sizes: CI (the ASan+UBSan preset on 2 cores) runs the zone-level
+// reference comparison for kReferenceOps operations x kReferenceSeeds seeds
+// and the alloc_pages/free_pages invariant run for kInvariantOps x
+// kInvariantSeeds per profile, about a minute in all under ASan. The issue's
+// full size, 1M operations x 20 seeds for both, runs with MMSIM_BUDDY_FULL=1;
+// MMSIM_BUDDY_OPS / MMSIM_BUDDY_SEEDS set other sizes.
 #include "buddy_reference.h"
 
 #include "core/gfp.h"
@@ -21,21 +25,25 @@
 namespace mmsim {
 namespace {
 
-constexpr int kRandomOps = 200000;
-constexpr int kSeeds = 3;
-int opsPerSeed() {
-    return std::getenv("MMSIM_BUDDY_FULL") ? 1000000 : kRandomOps;
+constexpr int kReferenceOps = 200000, kReferenceSeeds = 2;
+constexpr int kInvariantOps = 50000, kInvariantSeeds = 2;
+int envInt(const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    return v && std::atoi(v) > 0 ? std::atoi(v) : fallback;
 }
-int seeds() {
-    return std::getenv("MMSIM_BUDDY_FULL") ? 20 : kSeeds;
+int opsPerSeed(int ci) {
+    return envInt("MMSIM_BUDDY_OPS", std::getenv("MMSIM_BUDDY_FULL") ? 1000000 : ci);
+}
+int seeds(int ci) {
+    return envInt("MMSIM_BUDDY_SEEDS", std::getenv("MMSIM_BUDDY_FULL") ? 20 : ci);
 }
 
 std::string machine(const std::string& version, const std::string& size, bool pcp) {
     return R"({"format": "mmsim-scenario/1", "machine": {"cpus": 2, "e820": [
         {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
         {"addr": "0x100000", "size": ")" +
-           size + R"(", "type": "usable"}], "kernel": {"version": ")" + version +
-           R"(", "pcp": )" + (pcp ? "true" : "false") + R"(}}, "boot": "auto"})";
+           size + R"(", "type": "usable"}], "kernel": {"version": ")" + version + R"(", "pcp": )" +
+           (pcp ? "true" : "false") + R"(}}, "boot": "auto"})";
 }
 
 class BuddyReference : public ::testing::TestWithParam<std::string> {};
@@ -53,8 +61,8 @@ int randomOrder(std::mt19937_64& rng) {
 // the reference, block for block, on DMA32 of a 128 MiB machine.
 TEST_P(BuddyReference, SameBlocksAsTheReference) {
     const bool v61 = GetParam() == "6.1";
-    const int ops = opsPerSeed();
-    for (int seed = 1; seed <= seeds(); ++seed) {
+    const int ops = opsPerSeed(kReferenceOps);
+    for (int seed = 1; seed <= seeds(kReferenceSeeds); ++seed) {
         // The pure buddy algorithm: per-CPU lists off.
         Simulation sim(loadScenario(machine(GetParam(), "127M", false), "<test>"));
         sim.runAll();
@@ -136,16 +144,15 @@ TEST_P(BuddyReference, SameBlocksAsTheReference) {
 // checker after every operation early on, then every 100; after freeing
 // everything the zones hold the same free blocks as after boot.
 TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
-    const int ops = opsPerSeed();
-    for (int seed = 1; seed <= seeds(); ++seed) {
+    const int ops = opsPerSeed(kInvariantOps);
+    for (int seed = 1; seed <= seeds(kInvariantSeeds); ++seed) {
         // Through the per-CPU lists of both CPUs.
         Simulation sim(loadScenario(machine(GetParam(), "255M", true), "<test>"));
         sim.runAll();
         MmModel& mm = sim.state().mm;
-        // Free blocks per zone. HIGHATOMIC reservations stay (unreserving
-        // them on reclaim failure is not modelled) and never merge with
-        // their buddies, so an order-10 block over one is compared as its
-        // two pageblocks.
+        // Free blocks per zone. HIGHATOMIC reservations that no failing
+        // request unreserved stay, and never merge with their buddies, so an
+        // order-10 block over one is compared as its two pageblocks.
         auto snapshot = [&](const MmModel& now) {
             std::map<std::pair<int, int>, std::set<std::pair<pfn_t, int>>> s;
             mm.forEachZone([&](const Zone& z) {
@@ -196,9 +203,9 @@ TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
                 }
             } else {
                 const std::size_t k = rng() % live.size();
-                ASSERT_TRUE(
-                    freePages(mm, live[k].first, live[k].second, nullptr, static_cast<int>(rng() % 2))
-                        .ok);
+                ASSERT_TRUE(freePages(mm, live[k].first, live[k].second, nullptr,
+                                      static_cast<int>(rng() % 2))
+                                .ok);
                 live[k] = live.back();
                 live.pop_back();
             }

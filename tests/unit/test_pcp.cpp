@@ -212,6 +212,52 @@ TEST(Pcp612, BelowHighLowersHigh) {
     EXPECT_EQ(checkBuddyInvariants(mm), "");
 }
 
+// 6.12's decay_pcp_high (vmstat_update): high drops by an eighth per run,
+// bounded below by high_min and by count - (batch << 5); what the CPU holds
+// above the new high goes back to the zone in batches. 6.1 has no decay.
+TEST_P(Pcp, VmstatUpdateDecaysHigh) {
+    const bool v61 = GetParam() == "6.1";
+    Simulation sim = boot(machine(GetParam(), true));
+    MmModel& mm = sim.state().mm;
+    Zone& z = mm.zone(0, ZONE_DMA32);
+    PerCpuPages& pcp = z.pageset[0];
+    // Fill CPU 0's lists: refills raise high (6.12) and leave pages cached.
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(alloc(mm, 0).ok);
+    const int b = pcp.batch, hmin = v61 ? pcp.high : pcp.high_min;
+    if (!v61) pcp.high = hmin + 40 * b; // as after a burst of frees
+    const std::uint64_t free_before = z.free_area.freePages();
+    const int count_before = pcp.count, high_before = pcp.high;
+    ASSERT_GT(count_before, 0);
+    EventSink ev;
+    const std::uint64_t freed = vmstatUpdate(mm, 0, &ev);
+    if (v61) {
+        EXPECT_EQ(freed, 0u);
+        EXPECT_EQ(pcp.high, high_before);
+        EXPECT_EQ(pcp.count, count_before);
+        EXPECT_TRUE(ev.empty());
+        return;
+    }
+    const int want = std::max(
+        {count_before - (b << PCP_BATCH_SCALE_MAX), high_before - (high_before >> 3), hmin});
+    EXPECT_EQ(pcp.high, want);
+    EXPECT_EQ(count(ev, BuddyEvent::decay_pcp_high), 1);
+    // Run it until high reaches high_min: the pages above it go back.
+    int runs = 1;
+    while (pcp.high > hmin && runs < 100) {
+        const int h = pcp.high;
+        vmstatUpdate(mm, 0, &ev);
+        EXPECT_LT(pcp.high, h);
+        ++runs;
+    }
+    EXPECT_EQ(pcp.high, hmin);
+    EXPECT_LE(pcp.count, hmin);
+    EXPECT_EQ(z.free_area.freePages() - free_before,
+              static_cast<std::uint64_t>(count_before - pcp.count));
+    EXPECT_EQ(vmstatUpdate(mm, 0, nullptr), 0u);
+    EXPECT_EQ(checkBuddyInvariants(mm), "");
+}
+
 TEST_P(Pcp, DrainAllPagesStepReturnsEverything) {
     Simulation sim(loadScenario(machine(GetParam(), true, R"([
         {"op": "alloc_pages", "order": 0, "gfp": "GFP_KERNEL", "count": 40, "as": "a"},
