@@ -130,9 +130,17 @@ std::string explainEvent(const BuddyEvent& e, const KernelProfile& p) {
                              : "The pageblock keeps its type: this allocation fragments it "
                                "(a mixed pageblock).");
     case BuddyEvent::pageblock_steal:
+        if (e.nr > PAGEBLOCK_NR_PAGES)
+            return strprintf("%s: the fallback block is at least a pageblock, so it changes "
+                             "owner whole: its pageblocks from pfn %s go from %s to %s and its "
+                             "%llu free pages to the %s lists.",
+                             p.claimThenSteal() ? "try_to_steal_block()"
+                                                : "steal_suitable_fallback()",
+                             hex(e.pfn).c_str(), migratetypeUpper(e.fallback_mt), mt,
+                             (unsigned long long)e.nr, mt);
         return strprintf("%s: the pageblock at pfn %s changes from %s to %s and its free pages "
-                         "(%llu) move to the %s lists, because enough of it is free or "
-                         "compatible.",
+                         "(%llu) move to the %s lists, because enough of it is free or already "
+                         "holds compatible pages.",
                          p.claimThenSteal() ? "try_to_steal_block()" : "steal_suitable_fallback()",
                          hex(e.pfn).c_str(), migratetypeUpper(e.fallback_mt), mt,
                          (unsigned long long)e.nr, mt);

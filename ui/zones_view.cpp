@@ -88,6 +88,13 @@ void ZonesView::updateLegend() {
 void ZonesView::changeEvent(QEvent* e) {
     QWidget::changeEvent(e);
     if (e->type() == QEvent::PaletteChange && legend_) updateLegend();
+    if (e->type() == QEvent::FontChange && zones_table_) {
+        // Rows were sized for the old font: resize them and refit.
+        for (QTableView* t : {zones_table_, lowmem_table_}) {
+            t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
+            fitTableHeight(t);
+        }
+    }
 }
 
 void ZonesView::setSnapshot(const SnapshotPtr& snap) {
