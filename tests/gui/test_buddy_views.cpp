@@ -22,8 +22,10 @@
 #include <QImage>
 #include <QPainter>
 #include <QProcess>
+#include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 #include <array>
@@ -45,6 +47,8 @@ class BuddyViewsTest : public QObject {
     void zoneTableShowsEveryRow();
     void importBootLog();
     void paletteIsColourBlindSafe();
+    void everyControlHasATooltip();
+    void fontSizeIsPersisted();
     void screenshots_data();
     void screenshots();
 
@@ -465,6 +469,63 @@ void BuddyViewsTest::paletteIsColourBlindSafe() {
                                *m) >= 5);
         }
     }
+}
+
+void BuddyViewsTest::everyControlHasATooltip() {
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openScenario(kDemo, false));
+    runTo(w, 2);
+    QStringList missing;
+    const auto inside = [](QWidget* x, const char* cls) {
+        for (QWidget* p = x->parentWidget(); p; p = p->parentWidget())
+            if (p->inherits(cls)) return true;
+        return false;
+    };
+    for (QWidget* x : w.findChildren<QWidget*>()) {
+        const bool control = x->inherits("QAbstractButton") || x->inherits("QComboBox") ||
+                             x->inherits("QAbstractItemView") || x->inherits("QAbstractSpinBox");
+        if (!control) continue;
+        // Qt's own parts: tab bar scrollers, dock title buttons, combo popups,
+        // headers, the toolbar's extension button.
+        if (inside(x, "QTabBar") || inside(x, "QComboBox") || x->inherits("QHeaderView") ||
+            x->inherits("QDockWidgetTitleButton") || x->objectName().startsWith("qt_") ||
+            inside(x, "QAbstractItemView"))
+            continue;
+        if (auto* tb = qobject_cast<QToolButton*>(x); tb && tb->defaultAction()) {
+            if (tb->defaultAction()->toolTip().isEmpty()) missing << tb->defaultAction()->text();
+            continue;
+        }
+        if (x->toolTip().isEmpty())
+            missing << QStringLiteral("%1 %2 (%3)")
+                           .arg(QString::fromLatin1(x->metaObject()->className()), x->objectName(),
+                                x->parentWidget() ? x->parentWidget()->metaObject()->className()
+                                                  : "");
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join("; ")));
+}
+
+void BuddyViewsTest::fontSizeIsPersisted() {
+    QSettings().clear();
+    {
+        MainWindow w;
+        w.restoreSettings();
+        const double base = w.fontPointSize();
+        w.zoom(+2);
+        QCOMPARE(w.fontPointSize(), base + 2);
+        w.saveSettings();
+    }
+    MainWindow again;
+    const double before = again.fontPointSize();
+    again.restoreSettings();
+    QCOMPARE(again.fontPointSize(), before + 2);
+    // The View menu has the actions.
+    QStringList texts;
+    for (QAction* a : again.findChildren<QAction*>())
+        texts << a->text();
+    QVERIFY(texts.contains("Zoom &in"));
+    QVERIFY(texts.contains("Zoom &out"));
+    QSettings().clear();
 }
 
 void BuddyViewsTest::screenshots_data() {
