@@ -357,7 +357,7 @@ QString MainWindow::clockLabelText() const {
 
 QString MainWindow::clockText(const Snapshot& s) {
     QString t = tr("clock %L1 cycles").arg(s.clock_now);
-    if (!s.last_op.isEmpty()) {
+    if (!s.last_op.isEmpty() && s.last_cycles) {
         t += tr(" · last %1: %L2").arg(s.last_op).arg(s.last_cycles);
         QStringList parts;
         for (std::size_t i = 0; i < s.last_breakdown.size() && i < 3; ++i)
