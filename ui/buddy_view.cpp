@@ -899,7 +899,6 @@ void BuddyView::setSnapshot(const SnapshotPtr& snap) {
                 idx = static_cast<int>(i);
             }
     }
-    const auto motions = buddyMotions(snap->events);
     if (follow_->isChecked()) {
         // The zone of the step's first allocation or free.
         for (const EventSnap& e : snap->events) {

@@ -338,7 +338,7 @@ void BuddyViewsTest::survivesSteppingRunAndReset() {
     w.resize(1024, 700);
     w.show();
     QVERIFY(w.openScenario(kDemo, false));
-    for (const QString& v : {"buddy", "pagemap"}) {
+    for (const QString& v : QStringList{"buddy", "pagemap"}) {
         QVERIFY(w.showView(v));
         QCOMPARE(w.currentViewName(), v);
         // Steps queued faster than the animation runs.
