@@ -4,6 +4,7 @@
 // With --screenshot the window is rendered after N steps with that view in
 // front, saved as PNG and the program exits (headless: the offscreen
 // platform unless QT_QPA_PLATFORM says otherwise).
+#include "ui/buddy_view.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
     QCommandLineOption scen("scenario", "scenario JSON to open", "file");
     QCommandLineOption step("step", "run N steps first", "N");
     QCommandLineOption view(
-        "view", "view in front: machine, memblock, zones, proc (or a /proc view)", "name");
+        "view", "view in front: machine, memblock, zones, buddy, pagemap, proc (or a /proc view)",
+        "name");
     QCommandLineOption theme("theme", "colour theme: light or dark", "name");
     QCommandLineOption size("size", "window size WxH", "WxH", "1280x800");
     QCommandLineOption shot("screenshot", "render the window to a PNG and exit", "png");
@@ -93,7 +95,8 @@ int main(int argc, char** argv) {
         w.stepForward();
     if (p.isSet(view) && !w.showView(p.value(view))) {
         const QString msg =
-            QString("unknown view '%1' (machine, memblock, zones, proc)").arg(p.value(view));
+            QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, proc)")
+                .arg(p.value(view));
         if (headless) return fail(msg);
         std::fprintf(stderr, "mmsim: %s\n", msg.toLocal8Bit().constData());
     }
@@ -103,6 +106,8 @@ int main(int argc, char** argv) {
         w.waitIdle();
         QTimer::singleShot(100, &w, [&] {
             w.waitIdle();
+            // A split or merge caught half way: the same frame every time.
+            w.buddyView()->freezeAnimation(0.45);
             QImage img = w.grab().toImage();
             if (img.size() != QSize(width, height))
                 img = img.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);

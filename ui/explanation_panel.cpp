@@ -4,6 +4,7 @@
 #include "ui/view_util.h"
 
 #include <QLabel>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace mmsim::ui {
@@ -31,6 +32,32 @@ ExplanationPanel::ExplanationPanel(QWidget* parent) : QWidget(parent) {
     error_->setStyleSheet(
         "QLabel { border: 1px solid #D55E00; border-radius: 4px; padding: 4px; }");
     lay->addWidget(error_);
+    story_title_ = makeHeading(tr("What the allocator did"), this);
+    lay->addWidget(story_title_);
+    story_ = new QLabel(this);
+    story_->setObjectName("explanation-allocator");
+    story_->setWordWrap(true);
+    story_->setTextFormat(Qt::RichText);
+    story_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    story_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    story_->setToolTip(tr("The last step's micro-events told in words, naming the kernel "
+                          "functions"));
+    auto* story_scroll = new QScrollArea(this);
+    story_scroll->setWidget(story_);
+    story_scroll->setWidgetResizable(true);
+    story_scroll->setFrameShape(QFrame::NoFrame);
+    story_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    story_scroll_ = story_scroll;
+    lay->addWidget(story_scroll, 2);
+    event_ = new QLabel(this);
+    event_->setObjectName("explanation-event");
+    event_->setWordWrap(true);
+    event_->setTextFormat(Qt::RichText);
+    event_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    event_->setVisible(false);
+    event_->setStyleSheet("QLabel { border: 1px solid palette(mid); border-radius: 4px; "
+                          "padding: 4px; }");
+    lay->addWidget(event_);
     log_title_ = makeHeading(tr("Kernel log of this step"), this);
     lay->addWidget(log_title_);
     log_ = new DiffTextView(this);
@@ -67,12 +94,39 @@ void ExplanationPanel::setSnapshot(const SnapshotPtr& snap) {
         body_->setText(html);
     }
     error_->setVisible(false);
+    QString story;
+    for (const QString& p : snap->step_explain)
+        story += QStringLiteral("<p>%1</p>").arg(p.toHtmlEscaped());
+    story_->setText(story);
+    story_scroll_->setVisible(!story.isEmpty());
+    story_title_->setVisible(!story.isEmpty());
+    event_->setVisible(false);
     log_->setTextDiff(snap->step_log.join('\n'), false);
 }
 
 void ExplanationPanel::showRefusal(const QString& message) {
     error_->setText(tr("<b>Step refused</b>: %1").arg(message.toHtmlEscaped()));
     error_->setVisible(true);
+}
+
+void ExplanationPanel::showMicroEvent(const EventSnap* e, int row) {
+    if (!e) {
+        event_->setVisible(false);
+        return;
+    }
+    event_->setText(tr("<b>Micro-event %1</b> <tt>%2</tt><br>%3<br><i>%4 cycles</i>")
+                        .arg(row + 1)
+                        .arg(e->text.toHtmlEscaped(), e->explain.toHtmlEscaped())
+                        .arg(e->cycles));
+    event_->setVisible(true);
+}
+
+QString ExplanationPanel::allocatorText() const {
+    return story_->text();
+}
+
+QString ExplanationPanel::eventText() const {
+    return event_->isHidden() ? QString() : event_->text();
 }
 
 QString ExplanationPanel::logText() const {

@@ -1,5 +1,7 @@
 // The right dock: what the current step did (its operation, arguments and
-// note) and the kernel lines it printed; a refused step shows why.
+// note), what the allocator did in plain words (core/explain), the micro-
+// event selected in the event log, and the kernel lines the step printed;
+// a refused step shows why.
 #pragma once
 
 #include "ui/snapshot.h"
@@ -19,6 +21,10 @@ class ExplanationPanel : public QWidget {
     void setScenario(const ScenarioInfo& info);
     void setSnapshot(const SnapshotPtr& snap);
     void showRefusal(const QString& message);
+    // The micro-event selected in the event log (nullptr: none).
+    void showMicroEvent(const EventSnap* e, int row);
+    QString allocatorText() const;
+    QString eventText() const;
     QString logText() const;
 
   private:
@@ -26,6 +32,10 @@ class ExplanationPanel : public QWidget {
     QLabel* heading_ = nullptr;
     QLabel* body_ = nullptr;
     QLabel* error_ = nullptr;
+    QLabel* story_title_ = nullptr;
+    QLabel* story_ = nullptr;
+    QWidget* story_scroll_ = nullptr;
+    QLabel* event_ = nullptr;
     QLabel* log_title_ = nullptr;
     DiffTextView* log_ = nullptr;
 };

@@ -52,6 +52,7 @@ MachineView::MachineView(QWidget* parent) : QWidget(parent) {
     nodes_table_ = makeTable(numa);
     nodes_table_->setModel(nodes_);
     nodes_table_->setObjectName("nodes-table");
+    nodes_table_->setToolTip(tr("NUMA nodes: their memory and CPUs"));
     left->addWidget(nodes_table_, 1);
     nl->addLayout(left, 3);
     auto* right = new QVBoxLayout;
@@ -60,6 +61,8 @@ MachineView::MachineView(QWidget* parent) : QWidget(parent) {
     distance_table_ = makeTable(numa);
     distance_table_->setModel(distance_);
     distance_table_->setObjectName("distance-table");
+    distance_table_->setToolTip(tr("SLIT distances between nodes: 10 is local; the zonelists "
+                                   "order nodes by them"));
     distance_table_->verticalHeader()->setVisible(true);
     distance_table_->horizontalHeader()->setStretchLastSection(false);
     distance_table_->setSelectionMode(QAbstractItemView::NoSelection);

@@ -1,10 +1,14 @@
 #include "ui/main_window.h"
 
+#include "core/import_dmesg.h"
 #include "core/simulation.h"
 #include "ui/charts_dock.h"
+#include "ui/buddy_view.h"
+#include "ui/event_log.h"
 #include "ui/explanation_panel.h"
 #include "ui/machine_view.h"
 #include "ui/memblock_view.h"
+#include "ui/page_map_view.h"
 #include "ui/proc_view.h"
 #include "ui/scenario_panel.h"
 #include "ui/simulation_controller.h"
@@ -14,13 +18,16 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSaveFile>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
@@ -34,7 +41,7 @@ constexpr double kMinPt = 7, kMaxPt = 24;
 } // namespace
 
 const QStringList& MainWindow::mainViewNames() {
-    static const QStringList names = {"machine", "memblock", "zones", "proc"};
+    static const QStringList names = {"machine", "memblock", "zones", "buddy", "pagemap", "proc"};
     return names;
 }
 
@@ -73,15 +80,23 @@ void MainWindow::buildUi() {
     machine_ = new MachineView(tabs_);
     memblock_ = new MemblockView(tabs_);
     zones_ = new ZonesView(tabs_);
+    buddy_ = new BuddyView(tabs_);
+    pagemap_ = new PageMapView(tabs_);
     proc_ = new ProcView(tabs_);
     tabs_->addTab(machine_, tr("Machine"));
     tabs_->addTab(memblock_, tr("memblock"));
     tabs_->addTab(zones_, tr("Zones"));
+    tabs_->addTab(buddy_, tr("Buddy"));
+    tabs_->addTab(pagemap_, tr("Page map"));
     tabs_->addTab(proc_, tr("/proc"));
     tabs_->setTabToolTip(0, tr("The firmware map, NUMA nodes and /proc/iomem (Ctrl+1)"));
     tabs_->setTabToolTip(1, tr("memblock's memory and reserved arrays (Ctrl+2)"));
     tabs_->setTabToolTip(2, tr("Zones, watermarks, lowmem_reserve, zonelists (Ctrl+3)"));
-    tabs_->setTabToolTip(3, tr("The kernel's own text for the state (Ctrl+4)"));
+    tabs_->setTabToolTip(3, tr("The free_area order lists of a zone, the path of the last "
+                               "allocation, splits and merges animated (Ctrl+4)"));
+    tabs_->setTabToolTip(4, tr("Every pageblock coloured by migratetype, filled by use; zoom "
+                               "down to pages (Ctrl+5)"));
+    tabs_->setTabToolTip(5, tr("The kernel's own text for the state (Ctrl+6)"));
     setCentralWidget(tabs_);
 
     scenario_ = new ScenarioPanel(this);
@@ -91,12 +106,20 @@ void MainWindow::buildUi() {
     resizeDocks({sd, ed}, {300, 320}, Qt::Horizontal);
     charts_ = new ChartsDock(this);
     addDock(tr("Charts"), "charts-dock", charts_, Qt::BottomDockWidgetArea)->hide(); // View > Charts
+    event_log_ = new EventLog(this);
+    auto* ld = addDock(tr("Event log"), "eventlog", event_log_, Qt::BottomDockWidgetArea);
+    resizeDocks({ld}, {170}, Qt::Vertical);
+    connect(event_log_, &EventLog::eventSelected, explanation_, &ExplanationPanel::showMicroEvent);
 
     step_label_ = new QLabel(this);
     step_label_->setObjectName("step-counter");
     step_label_->setMinimumWidth(step_label_->fontMetrics().horizontalAdvance("step 0000 / 0000"));
     state_label_ = new QLabel(this);
     profile_label_ = new QLabel(this);
+    clock_label_ = new QLabel(this);
+    clock_label_->setObjectName("cycle-clock");
+    clock_label_->setToolTip(tr("The simulated cycle clock and the cost of the last operation"));
+    statusBar()->addPermanentWidget(clock_label_);
     statusBar()->addPermanentWidget(state_label_);
     statusBar()->addPermanentWidget(profile_label_);
     statusBar()->addPermanentWidget(step_label_);
@@ -115,6 +138,11 @@ void MainWindow::buildMenus() {
     });
     reload->setShortcut(QKeySequence::Refresh);
     file->addAction(tr("Export &charts…"), charts_, &ChartsDock::exportDialog);
+    reload->setToolTip(tr("Open the current scenario file again"));
+    open->setToolTip(tr("Open a scenario (JSON)"));
+    QAction* imp = file->addAction(tr("&Import boot log…"), this, &MainWindow::importDialog);
+    imp->setToolTip(tr("Build a scenario from a real machine's dmesg (import_dmesg) and open "
+                       "it"));
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -217,8 +245,12 @@ void MainWindow::onSnapshot(const SnapshotPtr& snap) {
     machine_->setSnapshot(snap);
     memblock_->setSnapshot(snap);
     zones_->setSnapshot(snap);
+    buddy_->setSnapshot(snap);
+    pagemap_->setSnapshot(snap);
     proc_->setSnapshot(snap);
     charts_->setSeries(snap->series);
+    event_log_->setSnapshot(snap);
+    clock_label_->setText(clockText(*snap));
     step_label_->setText(tr("step %1 / %2").arg(snap->executed).arg(snap->total));
     step_act_->setEnabled(!snap->done);
     run_act_->setEnabled(!snap->done && !controller_->running());
@@ -330,6 +362,66 @@ void MainWindow::showAbout() {
             .arg(info.profile.isEmpty() ? QStringLiteral("6.12") : info.profile,
                  info.release.isEmpty() ? QStringLiteral("6.12.117") : info.release,
                  QString::fromLatin1(qVersion())));
+}
+
+QString MainWindow::clockLabelText() const {
+    return clock_label_->text();
+}
+
+QString MainWindow::clockText(const Snapshot& s) {
+    QString t = tr("clock %L1 cycles").arg(s.clock_now);
+    if (!s.last_op.isEmpty() && s.last_cycles) {
+        t += tr(" · last %1: %L2").arg(s.last_op).arg(s.last_cycles);
+        QStringList parts;
+        for (std::size_t i = 0; i < s.last_breakdown.size() && i < 3; ++i)
+            parts << QStringLiteral("%1 %L2")
+                         .arg(s.last_breakdown[i].first)
+                         .arg(s.last_breakdown[i].second);
+        if (!parts.isEmpty()) t += QStringLiteral(" (") + parts.join(", ") + ")";
+    }
+    return t;
+}
+
+bool MainWindow::importBootLog(const QString& log_path, bool interactive) {
+    QString error;
+    QString out;
+    try {
+        const auto doc = mmsim::importDmesgFile(log_path.toStdString());
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                            QStringLiteral("/imported");
+        QDir().mkpath(dir);
+        out = dir + '/' + QFileInfo(log_path).completeBaseName() + QStringLiteral(".json");
+        QSaveFile f(out);
+        const std::string text = doc.dump(2) + "\n";
+        if (!f.open(QIODevice::WriteOnly) ||
+            f.write(text.data(), static_cast<qint64>(text.size())) !=
+                static_cast<qint64>(text.size()) ||
+            !f.commit())
+            error = tr("cannot write %1").arg(out);
+    } catch (const std::exception& e) {
+        error = QString::fromStdString(e.what());
+    }
+    if (error.isEmpty()) return openScenario(out, interactive);
+    last_error_ = error;
+    statusBar()->showMessage(tr("Cannot import %1: %2").arg(QFileInfo(log_path).fileName(), error),
+                             15000);
+    if (interactive) {
+        auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot import boot log"),
+                                    tr("The boot log was not imported; the current scenario is "
+                                       "kept."),
+                                    QMessageBox::Ok, this);
+        box->setInformativeText(error);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+    return false;
+}
+
+void MainWindow::importDialog() {
+    const QString p =
+        QFileDialog::getOpenFileName(this, tr("Import boot log (dmesg)"), QString(),
+                                     tr("Boot logs (*.log *.txt dmesg*);;All files (*)"));
+    if (!p.isEmpty()) importBootLog(p);
 }
 
 void MainWindow::openDialog() {

@@ -23,8 +23,11 @@ class Simulation;
 
 namespace mmsim::ui {
 
+class BuddyView;
+class EventLog;
 class ExplanationPanel;
 class ChartsDock;
+class PageMapView;
 class MachineView;
 class MemblockView;
 class ProcView;
@@ -66,6 +69,15 @@ class MainWindow : public QMainWindow {
     MachineView* machineView() const { return machine_; }
     MemblockView* memblockView() const { return memblock_; }
     ZonesView* zonesView() const { return zones_; }
+    BuddyView* buddyView() const { return buddy_; }
+    PageMapView* pageMapView() const { return pagemap_; }
+    EventLog* eventLog() const { return event_log_; }
+    QString clockLabelText() const;
+    // Imports a dmesg file as a scenario (kept under the app data folder)
+    // and opens it; on error shows it (a dialog when interactive) and keeps
+    // the current scenario.
+    bool importBootLog(const QString& log_path, bool interactive = true);
+    static QString clockText(const Snapshot& s);
     ProcView* procView() const { return proc_; }
     ScenarioPanel* scenarioPanel() const { return scenario_; }
     ExplanationPanel* explanationPanel() const { return explanation_; }
@@ -96,6 +108,7 @@ class MainWindow : public QMainWindow {
     void onRunning(bool running);
     void showAbout();
     void openDialog();
+    void importDialog();
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     QDockWidget* addDock(const QString& title, const QString& name, QWidget* w,
@@ -113,6 +126,10 @@ class MainWindow : public QMainWindow {
     MachineView* machine_ = nullptr;
     MemblockView* memblock_ = nullptr;
     ZonesView* zones_ = nullptr;
+    BuddyView* buddy_ = nullptr;
+    PageMapView* pagemap_ = nullptr;
+    EventLog* event_log_ = nullptr;
+    QLabel* clock_label_ = nullptr;
     ProcView* proc_ = nullptr;
     ScenarioPanel* scenario_ = nullptr;
     ExplanationPanel* explanation_ = nullptr;

@@ -53,6 +53,11 @@ MemblockView::MemblockView(QWidget* parent) : QWidget(parent) {
         model = new RegionTableModel(this);
         view = makeTable(w);
         view->setObjectName("memblock-" + name);
+        view->setToolTip(name == QLatin1String("memory")
+                             ? tr("memblock.memory: the RAM the kernel knows, one region per "
+                                  "range (base, size, flags, node)")
+                             : tr("memblock.reserved: what is taken (kernel image, initrd, page "
+                                  "tables, memory map...) before the buddy allocator runs"));
         view->setModel(model);
         l->addWidget(view);
         tables->addWidget(w);

@@ -1,10 +1,13 @@
 #include "ui/snapshot.h"
 
 #include "core/e820.h"
+#include "core/explain.h"
 #include "core/report.h"
 #include "core/simulation.h"
 
 #include <QObject>
+
+#include <algorithm>
 
 namespace mmsim::ui {
 
@@ -64,7 +67,80 @@ StepInfo stepInfo(const Step& s, const QString& prefix) {
     return info;
 }
 
+void buddyState(const Simulation& sim, Snapshot& snap) {
+    const BootState& st = sim.state();
+    if (!st.mm.buddy_ready) return;
+    for (const Node& n : st.mm.nodes) {
+        for (const Zone& z : n.zones) {
+            if (!z.present_pages) continue;
+            BuddyZoneSnap b;
+            b.nid = z.nid;
+            b.idx = z.idx;
+            b.name = QString::fromLatin1(z.name());
+            b.free = z.free_area.freePages();
+            for (int o = 0; o < NR_PAGE_ORDERS; ++o) {
+                b.nr_free[o] = z.free_area.nrFree(o);
+                for (int mt = 0; mt < MIGRATE_TYPES; ++mt) {
+                    FreeListSnap& l = b.lists[o][mt];
+                    l.count = z.free_area.listLength(o, mt);
+                    for (pfn_t p = z.free_area.first(o, mt);
+                         p != NO_PFN && l.pfns.size() < static_cast<std::size_t>(kMaxListPfns);
+                         p = z.free_area.next(p))
+                        l.pfns.push_back(p);
+                }
+            }
+            snap.buddy.push_back(std::move(b));
+        }
+    }
+    snap.page_map = std::make_shared<const MachinePageMap>(buildPageMap(st.mm));
+
+    const EventSink& ev = sim.lastEvents();
+    const auto& cycles = sim.lastEventCycles();
+    snap.events_total = static_cast<int>(ev.size());
+    const std::size_t n = std::min<std::size_t>(ev.size(), kMaxEvents);
+    snap.events.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        EventSnap e;
+        e.ev = ev[i];
+        e.text = QString::fromStdString(formatBuddyEvent(ev[i], st.mm.profile));
+        e.explain = QString::fromStdString(explainEvent(ev[i], st.mm.profile));
+        e.cycles = i < cycles.size() ? cycles[i] : 0;
+        snap.events.push_back(std::move(e));
+    }
+    for (const std::string& p : explainStep(ev, st.mm.profile))
+        snap.step_explain << QString::fromStdString(p);
+
+    for (const auto& [name, a] : sim.pageAllocations())
+        for (const auto& [pfn, order] : a.blocks)
+            snap.owners.push_back({pfn, order, QString::fromStdString(name)});
+    std::sort(snap.owners.begin(), snap.owners.end(),
+              [](const OwnerSnap& a, const OwnerSnap& b) { return a.pfn < b.pfn; });
+
+    snap.clock_now = sim.clock().now();
+    if (const StepCycles* last = sim.lastStep()) {
+        snap.last_cycles = last->cycles;
+        const auto& names = sim.cycles().op_names;
+        if (last->op < names.size()) snap.last_op = QString::fromStdString(names[last->op]);
+        std::map<int, std::uint64_t> by_kind;
+        for (std::size_t i = 0; i < ev.size() && i < cycles.size(); ++i)
+            by_kind[ev[i].kind] += cycles[i];
+        for (const auto& [k, c] : by_kind)
+            snap.last_breakdown.emplace_back(
+                QString::fromLatin1(buddyEventName(static_cast<BuddyEvent::Kind>(k))), c);
+        std::sort(snap.last_breakdown.begin(), snap.last_breakdown.end(),
+                  [](const auto& a, const auto& b) { return a.second > b.second; });
+    }
+}
+
 } // namespace
+
+QString Snapshot::ownerOf(std::uint64_t pfn) const {
+    auto it = std::upper_bound(owners.begin(), owners.end(), pfn,
+                               [](std::uint64_t p, const OwnerSnap& o) { return p < o.pfn; });
+    if (it == owners.begin()) return {};
+    --it;
+    return pfn < it->pfn + (std::uint64_t{1} << it->order) ? it->name : QString();
+}
 
 ScenarioInfo makeScenarioInfo(const Scenario& sc, const QString& path) {
     ScenarioInfo info;
@@ -142,6 +218,8 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
             if (z) ns.zonelist.push_back({z->nid, z->idx, QString::fromLatin1(z->name())});
         snap->nodes.push_back(std::move(ns));
     }
+
+    buddyState(sim, *snap);
 
     for (const std::string& v : viewNames()) {
         const QString name = QString::fromStdString(v);

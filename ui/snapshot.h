@@ -3,6 +3,9 @@
 // these, never the live core::Simulation.
 #pragma once
 
+#include "core/page_alloc.h"
+#include "core/page_map.h"
+
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -69,6 +72,41 @@ struct NodeSnap {
     std::vector<ZoneRef> zonelist;
 };
 
+// One free list of a zone (free_area[order].free_list[mt]): its length and
+// the pfns of its first blocks, head first (capped: a view shows "+N").
+struct FreeListSnap {
+    std::uint64_t count = 0;
+    std::vector<std::uint64_t> pfns;
+};
+constexpr int kMaxListPfns = 48;
+
+// The buddy lists of one populated zone.
+struct BuddyZoneSnap {
+    int nid = 0;
+    int idx = 0;
+    QString name;
+    std::uint64_t free = 0;
+    std::array<std::uint64_t, mmsim::NR_PAGE_ORDERS> nr_free{};
+    std::array<std::array<FreeListSnap, mmsim::MIGRATE_TYPES>, mmsim::NR_PAGE_ORDERS> lists;
+};
+
+// One micro-event of the last step, with its ftrace-style line, its
+// plain-language account and its cost in cycles.
+struct EventSnap {
+    mmsim::BuddyEvent ev;
+    QString text;
+    QString explain;
+    std::uint64_t cycles = 0;
+};
+constexpr int kMaxEvents = 4000;
+
+// A named allocation's block (alloc_pages "as"), for "owner" on hover.
+struct OwnerSnap {
+    std::uint64_t pfn = 0;
+    int order = 0;
+    QString name;
+};
+
 // One line of the step list (static for a scenario).
 struct StepInfo {
     QString op;
@@ -110,6 +148,21 @@ struct Snapshot {
     // /proc-style views: the text, or why it is not available yet.
     std::map<QString, QString> views;
     std::map<QString, bool> view_available;
+    // Buddy allocator: lists per zone, the page map, the last step's events.
+    std::vector<BuddyZoneSnap> buddy;
+    std::shared_ptr<const mmsim::MachinePageMap> page_map;
+    std::vector<EventSnap> events; // capped at kMaxEvents
+    int events_total = 0;
+    QStringList step_explain;      // the last step told in paragraphs
+    std::vector<OwnerSnap> owners; // sorted by pfn
+    // The cycle clock and the last operation's cost.
+    std::uint64_t clock_now = 0;
+    std::uint64_t last_cycles = 0;
+    QString last_op;
+    std::vector<std::pair<QString, std::uint64_t>> last_breakdown; // by event kind, largest first
+    // The owner of pfn (a named allocation), or an empty string.
+    QString ownerOf(std::uint64_t pfn) const;
+
     QStringList step_log;       // what the last step printed (capped)
     QStringList memblock_debug; // the last memblock=debug lines (capped)
     int log_lines = 0;

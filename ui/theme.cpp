@@ -87,11 +87,13 @@ QColor migratetypeColor(int mt, bool dark) {
         return dark ? QColor(0x1C, 0xB8, 0x8A) : QColor(0x00, 0x9E, 0x73); // RECLAIMABLE
     case 3:
         return QColor(0xCC, 0x79, 0xA7); // HIGHATOMIC
-    case 4:
-        return QColor(0xF0, 0xE4, 0x42); // CMA
     default:
-        return QColor(0x99, 0x99, 0x99); // ISOLATE
+        return QColor(0x99, 0x99, 0x99); // ISOLATE (core: MIGRATE_ISOLATE = 4, no CMA)
     }
+}
+
+QColor cmaColor() {
+    return QColor(0xF0, 0xE4, 0x42);
 }
 
 QColor e820Color(std::uint32_t type, bool dark) {

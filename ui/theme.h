@@ -27,9 +27,12 @@ void applyTheme(QApplication& app, Theme t);
 // True when the widget is drawn on a dark background.
 bool isDark(const QWidget* w);
 
-// Okabe–Ito migrate type colours (MIGRATE_UNMOVABLE = 0, MOVABLE = 1,
-// RECLAIMABLE = 2, HIGHATOMIC = 3, CMA = 4, ISOLATE = 5).
+// Okabe–Ito migrate type colours, indexed like core's MigrateType
+// (MIGRATE_UNMOVABLE = 0, MOVABLE = 1, RECLAIMABLE = 2, HIGHATOMIC = 3,
+// ISOLATE = 4: the modelled kernels have no CONFIG_CMA).
 QColor migratetypeColor(int mt, bool dark);
+// CMA yellow, for when CMA pageblocks are modelled.
+QColor cmaColor();
 // e820 type colours: usable RAM takes MOVABLE blue, the others neutral
 // greys or palette hues; the legend names them.
 QColor e820Color(std::uint32_t type, bool dark);

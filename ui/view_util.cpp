@@ -47,13 +47,19 @@ QTableView* makeTable(QWidget* parent) {
 void fitTableHeight(QTableView* table, int max_rows) {
     if (!table->model()) return;
     const int rows = std::min(table->model()->rowCount(), max_rows);
+    // isHidden(), not isVisible(): the table is often still hidden when its
+    // first rows arrive (the Zones tab shows its tables only once zones
+    // exist), and isVisible() of a hidden table's header is false, which
+    // left the header's height out and cut the last row in half.
     int h =
-        table->horizontalHeader()->isVisible() ? table->horizontalHeader()->sizeHint().height() : 0;
+        !table->horizontalHeader()->isHidden() ? table->horizontalHeader()->sizeHint().height() : 0;
     for (int r = 0; r < rows; ++r)
         h += table->rowHeight(r);
     if (rows == 0) h += table->verticalHeader()->defaultSectionSize();
     h += 2 * table->frameWidth();
-    if (table->horizontalScrollBar()->isVisible())
+    if (table->horizontalScrollBarPolicy() == Qt::ScrollBarAlwaysOn ||
+        (table->horizontalScrollBarPolicy() == Qt::ScrollBarAsNeeded &&
+         table->horizontalScrollBar()->isVisible()))
         h += table->horizontalScrollBar()->sizeHint().height();
     table->setFixedHeight(h);
 }

@@ -38,6 +38,8 @@ ZonesView::ZonesView(QWidget* parent) : QWidget(parent) {
     zones_ = new ZonesModel(this);
     zones_table_ = makeTable(body);
     zones_table_->setObjectName("zones-table");
+    zones_table_->setToolTip(tr("Each populated zone: its span, present and managed pages, free "
+                                "pages and watermarks"));
     zones_table_->setModel(zones_);
     zones_table_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     zones_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -60,6 +62,9 @@ ZonesView::ZonesView(QWidget* parent) : QWidget(parent) {
     lowmem_ = new LowmemReserveModel(this);
     lowmem_table_ = makeTable(body);
     lowmem_table_->setObjectName("lowmem-table");
+    lowmem_table_->setToolTip(tr("lowmem_reserve: pages a zone keeps back from allocations that "
+                                 "could have used a higher zone (row: the zone; column: the "
+                                 "highest zone the request may use)"));
     lowmem_table_->setModel(lowmem_);
     lowmem_table_->verticalHeader()->setVisible(true);
     lowmem_table_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -88,6 +93,13 @@ void ZonesView::updateLegend() {
 void ZonesView::changeEvent(QEvent* e) {
     QWidget::changeEvent(e);
     if (e->type() == QEvent::PaletteChange && legend_) updateLegend();
+    if (e->type() == QEvent::FontChange && zones_table_) {
+        // Rows were sized for the old font: resize them and refit.
+        for (QTableView* t : {zones_table_, lowmem_table_}) {
+            t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
+            fitTableHeight(t);
+        }
+    }
 }
 
 void ZonesView::setSnapshot(const SnapshotPtr& snap) {
