@@ -48,6 +48,9 @@ std::uint32_t flagsArg(const mmsim::Step& s) {
 
 const std::set<std::string> kBuddyOps = {"free_reserved_area", "alloc_pages", "free_pages",
                                           "sysctl", "drain_all_pages"};
+const std::set<std::string> kSlabOps = {"kmem_cache_create", "kmem_cache_alloc", "kmem_cache_free",
+                                        "kmalloc", "kfree", "kmem_cache_shrink",
+                                        "kmem_cache_destroy"};
 
 } // namespace
 
@@ -78,6 +81,8 @@ void Simulation::step() {
     const std::size_t log_size = log_.size();
     auto names_saved = names_;
     auto allocs_saved = allocs_;
+    auto slab_allocs_saved = slab_allocs_;
+    auto slab_freed_saved = slab_freed_;
     events_.clear();
     try {
         switch (op.kind) {
@@ -94,6 +99,8 @@ void Simulation::step() {
         log_.resize(log_size);
         names_ = std::move(names_saved);
         allocs_ = std::move(allocs_saved);
+        slab_allocs_ = std::move(slab_allocs_saved);
+        slab_freed_ = std::move(slab_freed_saved);
         events_.clear();
         const mmsim::Step& s = *op.step;
         throw InputError(s.loc, s.pointer, std::string(s.op) + ": " + e.what());
@@ -246,6 +253,8 @@ void Simulation::execStep(const mmsim::Step& s) {
         execFreePages(s);
     } else if (s.op == "sysctl") {
         execSysctl(s);
+    } else if (kSlabOps.count(s.op)) {
+        execSlab(s);
     } else if (s.op == "drain_all_pages") {
         drainAllPages(st_.mm, &events_);
     } else if (s.op == "memblock_dump") {

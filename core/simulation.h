@@ -70,6 +70,8 @@ private:
     void execAllocPages(const mmsim::Step& s);
     void execFreePages(const mmsim::Step& s);
     void execSysctl(const mmsim::Step& s);
+    void execSlab(const mmsim::Step& s); // slab_ops.cpp
+    void ensureSlab();
     void ensureBuddy();
     void doFreeAreaInit();
     void doZonelists();
@@ -84,6 +86,19 @@ private:
     std::vector<ExpectFailure> failures_;
     std::map<std::string, phys_addr_t> names_;
     std::map<std::string, PageAllocation> allocs_;
+public:
+    // Live slab allocations by name (kmem_cache_alloc / kmalloc "as").
+    struct SlabAllocation {
+        int cache = -1;                            // -1: kmalloc above 8 KiB (pages)
+        std::vector<SlabObj> objs;                 // objects of `cache`
+        std::vector<std::pair<pfn_t, int>> pages;  // large kmalloc blocks
+        bool kmalloc = false;
+        std::string where;                         // the step that allocated it
+    };
+    const std::map<std::string, SlabAllocation>& slabAllocations() const { return slab_allocs_; }
+private:
+    std::map<std::string, SlabAllocation> slab_allocs_;
+    std::map<std::string, std::string> slab_freed_; // freed names -> the step that freed them
     EventSink events_;
     CycleClock clock_;
 };
