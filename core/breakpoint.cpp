@@ -1,7 +1,9 @@
 // Breakpoints (see breakpoint.h).
 #include "core/breakpoint.h"
 
+#include "core/cost.h"
 #include "core/simulation.h"
+#include "core/slab.h"
 #include "core/strfmt.h"
 
 #include <stdexcept>
@@ -9,15 +11,13 @@
 namespace mmsim {
 
 const std::vector<BreakEventKind>& breakEventKinds() {
-    // Extension point: the slab ops make slab_discard (and slab_new, ...)
-    // available and match their events in eventHit() below.
     static const std::vector<BreakEventKind> k = {
         {"pageblock_steal", "a fallback takes over (or steals from) a pageblock"},
         {"alloc_fail", "an allocation fails"},
         {"pcp_drain", "pages go back from a per-CPU list to the buddy lists"},
         {"below_low", "a zone's free pages fall below its low watermark"},
         {"below_min", "a zone's free pages fall below its min watermark"},
-        {"slab_discard", "a slab is given back (needs the slab allocator)", false},
+        {"slab_discard", "an empty slab's pages go back to the buddy allocator"},
     };
     return k;
 }
@@ -25,9 +25,9 @@ const std::vector<BreakEventKind>& breakEventKinds() {
 namespace {
 
 int eventKindByName(const std::string& n) {
-    // Kinds unnamed by buddyEventName() read "?"; new kinds are found as added.
-    for (int k = 0; k < 64; ++k) {
-        const char* name = buddyEventName(static_cast<BuddyEvent::Kind>(k));
+    // Buddy kinds and the slab kinds above them (slab.h); unnamed ones read "?".
+    for (int k = 0; k < slabev::END; ++k) {
+        const char* name = eventKindName(static_cast<BuddyEvent::Kind>(k));
         if (name && n == name && n != "?") return k;
     }
     return -1;
@@ -43,6 +43,8 @@ long eventHit(const std::string& kind, const EventSink& ev) {
                   (e.kind == BuddyEvent::mm_page_alloc_extfrag && e.change_ownership);
         else if (kind == "alloc_fail")
             hit = e.kind == BuddyEvent::alloc_fail;
+        else if (kind == "slab_discard")
+            hit = e.kind == static_cast<BuddyEvent::Kind>(slabev::discard_slab);
         else if (kind == "pcp_drain")
             hit = e.kind == BuddyEvent::mm_page_pcpu_drain || e.kind == BuddyEvent::drain_all_pages;
         else

@@ -27,8 +27,22 @@
 // - Waking kswapd (try_to_wake_up, perhaps an IPI) and draining all CPUs'
 //   lists (work items on every CPU) cost thousands.
 // Reclaim and compaction are not modelled and cost 0.
+// - The slab layer: SLUB's fast path is one this_cpu_cmpxchg on the CPU's
+//   freelist with no lock and no interrupt toggle; Jesper Dangaard Brouer's
+//   slab_bulk_test01 / "SLUB fastpath" measurements (LKML, 2015, the
+//   kmem_cache_alloc_bulk series) put an alloc+free pair on the fast path at
+//   ~45-50 cycles, i.e. ~20-25 each; classic SLAB's array-cache hit is of the
+//   same order. The slow path saves interrupts and takes the node's
+//   list_lock (Brouer: a few hundred cycles per slow-path round trip); moving
+//   a slab between lists is a list_del/list_add on lines likely in L2/L3
+//   (tens of cycles). A new slab costs its page allocation (charged by the
+//   page allocator's own events) plus writing the free chain through every
+//   object of the slab and setting up struct slab: hundreds of cycles;
+//   discarding one costs the page free plus clearing the slab state.
+//   Flushing a CPU's partial list (unfreeze) walks it under the node lock.
 #include "core/cost.h"
 
+#include "core/slab.h"
 #include "core/strfmt.h"
 
 #include <algorithm>
@@ -60,6 +74,20 @@ const std::vector<CostModel::Field>& CostModel::fields() {
         {"drain_all_pages", &CostModel::drain_all_pages},
         {"unreserve_highatomic", &CostModel::unreserve_highatomic},
         {"decay_pcp_high", &CostModel::decay_pcp_high},
+        {"slab_alloc_fastpath", &CostModel::slab_alloc_fastpath},
+        {"slab_free_fastpath", &CostModel::slab_free_fastpath},
+        {"slab_alloc_slowpath", &CostModel::slab_alloc_slowpath},
+        {"slab_free_slowpath", &CostModel::slab_free_slowpath},
+        {"cpu_partial_alloc", &CostModel::cpu_partial_alloc},
+        {"cpu_partial_put", &CostModel::cpu_partial_put},
+        {"cpu_partial_unfreeze", &CostModel::cpu_partial_unfreeze},
+        {"new_slab", &CostModel::new_slab},
+        {"slab_to_partial", &CostModel::slab_to_partial},
+        {"slab_to_full", &CostModel::slab_to_full},
+        {"slab_to_free", &CostModel::slab_to_free},
+        {"discard_slab", &CostModel::discard_slab},
+        {"kmem_cache_alloc", &CostModel::kmem_cache_alloc},
+        {"kmem_cache_free", &CostModel::kmem_cache_free},
         {"other", &CostModel::other},
     };
     return f;
@@ -71,9 +99,13 @@ std::uint32_t* CostModel::find(const std::string& name) {
     return nullptr;
 }
 
+const char* eventKindName(BuddyEvent::Kind k) {
+    return isSlabEvent(k) ? slabEventName(k) : buddyEventName(k);
+}
+
 const char* costPathName(CostPath p) {
-    static const char* const n[] = {"pcp_hit", "buddy", "fallback", "slow",
-                                    "failure", "free",  "merge"};
+    static const char* const n[] = {"pcp_hit", "buddy",     "fallback",  "slow",    "failure",
+                                    "free",    "merge",     "slab_fast", "slab_slow", "slab_new"};
     return n[static_cast<int>(p)];
 }
 
@@ -128,7 +160,7 @@ void CycleClock::rewindTo(const CycleClock& saved, std::size_t n_steps,
 
 CycleClock::CycleClock(const CostModel& m) : model_(m) {
     for (int k = 0; k < 256; ++k) {
-        const char* name = buddyEventName(static_cast<BuddyEvent::Kind>(k));
+        const char* name = eventKindName(static_cast<BuddyEvent::Kind>(k));
         std::uint32_t c = model_.other;
         for (const CostModel::Field& f : CostModel::fields())
             if (std::strcmp(name, f.name) == 0) c = model_.*f.cycles;
@@ -157,7 +189,7 @@ std::uint64_t CycleClock::charge(const std::string& op, int cpu, const EventSink
     static const auto named = [] {
         std::array<std::uint8_t, 256> f{};
         for (int k = 0; k < 256; ++k) {
-            const char* n = buddyEventName(static_cast<BuddyEvent::Kind>(k));
+            const char* n = eventKindName(static_cast<BuddyEvent::Kind>(k));
             // Work on the buddy free lists: under zone->lock.
             for (const char* l : {"rmqueue_smallest", "buddy_split", "mm_page_alloc_extfrag",
                                   "pageblock_steal", "reserve_highatomic", "buddy_merge",
@@ -176,8 +208,24 @@ std::uint64_t CycleClock::charge(const std::string& op, int cpu, const EventSink
         // mm_page_free up to the next mm_page_free / mm_page_alloc's op.
         std::size_t end = i;
         bool is_alloc = false;
+        // A slab operation runs up to its summary event (kmem_cache_alloc /
+        // kmem_cache_free), page events of new or discarded slabs included.
+        bool in_slab = isSlabEvent(events[i].kind), slab_op = false;
+        int slab_path = -1;
         if (events[i].kind == BuddyEvent::mm_page_free) ++end;
         for (; end < n; ++end) {
+            const std::uint8_t k = events[end].kind;
+            if (k == slabev::kmem_cache_alloc || k == slabev::kmem_cache_free) {
+                slab_op = true;
+                slab_path = events[end].mark;
+                ++end;
+                break;
+            }
+            if (isSlabEvent(k)) {
+                in_slab = true;
+                continue;
+            }
+            if (in_slab) continue;
             if (events[end].kind == BuddyEvent::mm_page_alloc) {
                 is_alloc = true;
                 ++end;
@@ -234,7 +282,12 @@ std::uint64_t CycleClock::charge(const std::string& op, int cpu, const EventSink
                 break;
             }
         }
-        if (is_alloc)
+        if (slab_op)
+            o.path = slab_path == static_cast<int>(SlabPath::fast)       ? CostPath::slab_fast
+                     : slab_path == static_cast<int>(SlabPath::slow)     ? CostPath::slab_slow
+                     : slab_path == static_cast<int>(SlabPath::new_slab) ? CostPath::slab_new
+                                                                          : CostPath::failure;
+        else if (is_alloc)
             o.path = failed     ? CostPath::failure
                      : slow     ? CostPath::slow
                      : fallback ? CostPath::fallback
@@ -313,7 +366,7 @@ std::string viewCycles(const CycleStats& st) {
     for (int k = 0; k < 256; ++k) {
         if (!st.event_count[static_cast<std::size_t>(k)]) continue;
         out +=
-            strprintf("  %-24s %10llu %12llu\n", buddyEventName(static_cast<BuddyEvent::Kind>(k)),
+            strprintf("  %-24s %10llu %12llu\n", eventKindName(static_cast<BuddyEvent::Kind>(k)),
                       (unsigned long long)st.event_count[static_cast<std::size_t>(k)],
                       (unsigned long long)st.event_cycles[static_cast<std::size_t>(k)]);
     }
@@ -355,7 +408,7 @@ std::string traceLines(const EventSink& events, const std::vector<std::uint64_t>
         // Per-CPU list events name their CPU; the others run on the step's.
         const int c = events[i].cpu >= 0 ? events[i].cpu : cpu;
         out += strprintf("%16s-%-7d [%03d] ..... %13llu: %s\n", "mmsim", 0, c,
-                         (unsigned long long)t, formatBuddyEvent(events[i], p).c_str());
+                         (unsigned long long)t, (isSlabEvent(events[i].kind) ? formatSlabEvent(events[i]) : formatBuddyEvent(events[i], p)).c_str());
     }
     return out;
 }

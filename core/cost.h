@@ -31,8 +31,12 @@ enum class CostPath : std::uint8_t {
     failure,  // NULL
     free,     // a free that merged nothing
     merge,    // a free that merged with its buddy at least once
+    // slab operations (kmem_cache_alloc/free, kmalloc/kfree)
+    slab_fast, // a CPU's freelist or array cache
+    slab_slow, // the slow path without a new slab
+    slab_new,  // a new slab from the page allocator
 };
-constexpr int NR_COST_PATHS = 7;
+constexpr int NR_COST_PATHS = 10;
 const char* costPathName(CostPath p);
 
 // Log2 buckets: bucket i counts values in [2^i, 2^(i+1)) cycles (0 in bucket 0).
@@ -100,6 +104,9 @@ class CycleClock {
     std::vector<std::uint64_t> last_cycles_;
     std::vector<OpCost> last_ops_;
 };
+
+// The name of an event kind (buddy or slab).
+const char* eventKindName(BuddyEvent::Kind k);
 
 // The node of a CPU (0 when no node lists it).
 int cpuToNode(const MmModel& mm, int cpu);

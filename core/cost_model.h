@@ -40,6 +40,21 @@ struct CostModel {
     // HIGHATOMIC unreserve (move_freepages_block) and pcp high decay
     std::uint32_t unreserve_highatomic = 2500;
     std::uint32_t decay_pcp_high = 100;
+    // the slab layer (slab.h; sources in cost.cpp)
+    std::uint32_t slab_alloc_fastpath = 25;
+    std::uint32_t slab_free_fastpath = 22;
+    std::uint32_t slab_alloc_slowpath = 150;
+    std::uint32_t slab_free_slowpath = 120;
+    std::uint32_t cpu_partial_alloc = 40;
+    std::uint32_t cpu_partial_put = 40;
+    std::uint32_t cpu_partial_unfreeze = 300;
+    std::uint32_t new_slab = 600;
+    std::uint32_t slab_to_partial = 50;
+    std::uint32_t slab_to_full = 30;
+    std::uint32_t slab_to_free = 50;
+    std::uint32_t discard_slab = 300;
+    std::uint32_t kmem_cache_alloc = 0; // summary events: the work is in the others
+    std::uint32_t kmem_cache_free = 0;
     // any other kind
     std::uint32_t other = 50;
     // Charge distance/10 for memory of a remote node.

@@ -249,7 +249,7 @@ const std::vector<std::string>& viewNames() {
                                                    "iomem",    "zoneinfo", "buddyinfo",
                                                    "pagetypeinfo", "unusable_index",
                                                    "extfrag_index", "dmesg",
-                                                   "cycles"};
+                                                   "cycles", "slabinfo", "slabtop"};
     return names;
 }
 
@@ -270,6 +270,20 @@ std::string renderView(const Simulation& sim, const std::string& name) {
         return out;
     }
     if (name == "cycles") return viewCycles(sim.cycles());
+    if (name == "slabinfo" || name == "slabtop") {
+        // Before any slab step the kernel already has its kmalloc caches.
+        SlabState boot;
+        const SlabState* s = &st.slab;
+        if (!s->ready) {
+            if (!st.mm.buddy_ready)
+                throw std::logic_error("no slab allocator yet: the buddy allocator is not up");
+            slabInit(boot, st.mm, sim.scenario().machine.slab == "slab" ? SlabPolicy::Slab
+                                                                        : SlabPolicy::Slub,
+                     sim.scenario().machine.cpus);
+            s = &boot;
+        }
+        return name == "slabinfo" ? viewSlabinfo(*s) : viewSlabtop(*s);
+    }
     throw std::invalid_argument("unknown view '" + name + "'");
 }
 

@@ -231,6 +231,54 @@ std::vector<OpSpec> makeOps() {
           intField("seed", false, 0, INT64_MAX, "the generator's seed (default: from the "
                                                 "scenario seed)")},
          "a seeded generator: expands into concrete alloc_pages/free_pages operations"});
+    // --- the slab layer ---
+    const FieldSpec cpuF = intField("cpu", false, 0, 1023, "the CPU (default 0)");
+    const FieldSpec cacheF = req("cache", K::String, "the cache's name, e.g. \"kmalloc-64\"");
+    ops.push_back(
+        {"kmem_cache_create",
+         OpPhase::Steps,
+         {req("name", K::String, "the cache's name (as /proc/slabinfo shows it)"),
+          req("size", K::Size, "object size in bytes"),
+          opt("align", K::Size, "minimum alignment (a power of two; default 0)"),
+          choice("flags", K::Flags, false,
+                 {"SLAB_HWCACHE_ALIGN", "SLAB_RECLAIM_ACCOUNT", "SLAB_ACCOUNT",
+                  "SLAB_TYPESAFE_BY_RCU", "SLAB_PANIC", "SLAB_RED_ZONE", "SLAB_POISON",
+                  "SLAB_STORE_USER", "SLAB_CACHE_DMA"},
+                 "cache flags")},
+         "kmem_cache_create: a slab cache (geometry as the kernel computes it)"});
+    ops.push_back(
+        {"kmem_cache_alloc",
+         OpPhase::Steps,
+         {cacheF, opt("gfp", K::Gfp, "GFP flags (default GFP_KERNEL)"), cpuF,
+          intField("count", false, 1, 1000000, "how many objects (default 1)"),
+          opt("as", K::Name, "name of the allocation (all its objects)")},
+         "kmem_cache_alloc: objects from a cache"});
+    ops.push_back({"kmem_cache_free",
+                   OpPhase::Steps,
+                   {req("ref", K::Name, "name given by kmem_cache_alloc's \"as\""),
+                    opt("cache", K::String, "the cache the caller frees to (checked)"), cpuF},
+                   "kmem_cache_free: every object of a named allocation"});
+    ops.push_back(
+        {"kmalloc",
+         OpPhase::Steps,
+         {req("size", K::Size, "bytes (above 8 KiB: pages from the buddy allocator)"),
+          opt("gfp", K::Gfp, "GFP flags (default GFP_KERNEL): __GFP_RECLAIMABLE, __GFP_DMA and "
+                             "__GFP_ACCOUNT choose the kmalloc-rcl-, dma-kmalloc- and kmalloc-cg- caches"),
+          cpuF, intField("count", false, 1, 1000000, "how many (default 1)"),
+          opt("as", K::Name, "name of the allocation")},
+         "kmalloc: an object of the size class that fits"});
+    ops.push_back({"kfree",
+                   OpPhase::Steps,
+                   {req("ref", K::Name, "name given by kmalloc's \"as\""), cpuF},
+                   "kfree: every object of a named kmalloc allocation"});
+    ops.push_back({"kmem_cache_shrink",
+                   OpPhase::Steps,
+                   {cacheF},
+                   "kmem_cache_shrink: flush the per-CPU slabs, release every empty slab"});
+    ops.push_back({"kmem_cache_destroy",
+                   OpPhase::Steps,
+                   {cacheF},
+                   "kmem_cache_destroy: release the cache (complains when objects remain)"});
     return ops;
 }
 

@@ -49,6 +49,9 @@ std::uint32_t flagsArg(const mmsim::Step& s) {
 
 const std::set<std::string> kBuddyOps = {"free_reserved_area", "alloc_pages", "free_pages",
                                           "sysctl", "drain_all_pages"};
+const std::set<std::string> kSlabOps = {"kmem_cache_create", "kmem_cache_alloc", "kmem_cache_free",
+                                        "kmalloc", "kfree", "kmem_cache_shrink",
+                                        "kmem_cache_destroy"};
 
 // Ops that check everything before they change anything: when one of them is
 // refused, nothing needs restoring, so no copy of the state is taken.
@@ -102,8 +105,9 @@ void Simulation::bindSinks() {
 }
 
 Simulation::Snapshot Simulation::snapshot() const {
-    Snapshot s{st_,     next_,   names_,  allocs_,         slots_,       last_alloc_,
-               prediction_, events_, clock_.withoutStepRecords(), log_.size(), failures_.size()};
+    Snapshot s{st_,         next_,   names_,       allocs_, slab_allocs_, slab_freed_, slots_,
+               last_alloc_, prediction_, events_, clock_.withoutStepRecords(), log_.size(),
+               failures_.size()};
     return s;
 }
 
@@ -126,6 +130,8 @@ void Simulation::restore(const Snapshot& s, const Journals* history) {
     next_ = s.next;
     names_ = s.names;
     allocs_ = s.allocs;
+    slab_allocs_ = s.slab_allocs;
+    slab_freed_ = s.slab_freed;
     slots_ = s.work_slots;
     last_alloc_ = s.last_alloc;
     prediction_ = s.prediction;
@@ -383,6 +389,8 @@ void Simulation::execStep(const mmsim::Step& s) {
         execFreePages(s);
     } else if (s.op == "sysctl") {
         execSysctl(s);
+    } else if (kSlabOps.count(s.op)) {
+        execSlab(s);
     } else if (s.op == "drain_all_pages") {
         drainAllPages(st_.mm, &events_);
     } else if (s.op == "memblock_dump") {

@@ -115,12 +115,24 @@ public:
         return clock_.stats().steps.empty() ? nullptr : &clock_.stats().steps.back();
     }
 
+    // Live slab allocations by name (kmem_cache_alloc / kmalloc "as").
+    struct SlabAllocation {
+        int cache = -1;                            // -1: kmalloc above 8 KiB (pages)
+        std::vector<SlabObj> objs;                 // objects of `cache`
+        std::vector<std::pair<pfn_t, int>> pages;  // large kmalloc blocks
+        bool kmalloc = false;
+        std::string where;                         // the step that allocated it
+    };
+    const std::map<std::string, SlabAllocation>& slabAllocations() const { return slab_allocs_; }
+
     // ---- time travel ----
     struct Snapshot {
         BootState st;
         std::size_t next = 0;
         std::map<std::string, phys_addr_t> names;
         std::map<std::string, PageAllocation> allocs;
+        std::map<std::string, SlabAllocation> slab_allocs;
+        std::map<std::string, std::string> slab_freed;
         std::vector<std::pair<pfn_t, int>> work_slots;
         AllocRecord last_alloc;
         std::optional<Prediction> prediction;
@@ -155,6 +167,8 @@ private:
     void execWork(const WorkOp& w);
     void recordAlloc(const AllocOutcome& o, int order, std::size_t first_event);
     bool refusalNeedsCopy(const Op& op) const;
+    void execSlab(const mmsim::Step& s); // slab_ops.cpp
+    void ensureSlab();
     void ensureBuddy();
     void doFreeAreaInit();
     void doZonelists();
@@ -171,6 +185,8 @@ private:
     std::vector<std::pair<pfn_t, int>> slots_; // workload objects (NO_PFN: none)
     AllocRecord last_alloc_;
     std::optional<Prediction> prediction_;
+    std::map<std::string, SlabAllocation> slab_allocs_;
+    std::map<std::string, std::string> slab_freed_; // freed names -> the step that freed them
     EventSink events_;
     CycleClock clock_;
 };

@@ -7,6 +7,7 @@
 #include "core/memblock.h"
 #include "core/mm_model.h"
 #include "core/scenario.h"
+#include "core/slab.h"
 
 #include <functional>
 #include <string>
@@ -21,6 +22,7 @@ struct BootState {
     Memblock memblock;
     MmModel mm;
     CmdlineOptions opts;
+    SlabState slab; // the slab layer (kmalloc caches, kmem_cache_create), once used
     std::function<void(const std::string&)> printk;
 };
 

@@ -219,7 +219,7 @@ TEST(Timeline, ConditionBreakpointsAreEdgeTriggered) {
 
 TEST(Timeline, BadBreakpointSpecs) {
     for (const char* bad :
-         {"", "event:nosuch", "event:slab_discard", "zone:Normal:free_pages",
+         {"", "event:nosuch", "zone:Normal:free_pages",
           "zone:Nowhere:free_pages<3", "zone:Normal:nr_free<3", "zone:Normal:free_pages<lots",
           "value:free_pages<3", "step:x", "cache:dentry:free_pages<3", "frob:x"})
         EXPECT_THROW(parseBreakpoint(bad), std::invalid_argument) << bad;
