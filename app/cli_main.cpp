@@ -1,14 +1,18 @@
 // mmsim-cli: the headless front end. A thin program over core: it loads a
-// scenario, runs it and prints the kernel's views. Exit codes: 0 ok,
-// 1 a failed expect, 2 bad input (the message names file:line:col and the
-// JSON pointer of the bad value).
+// scenario, moves along its timeline and prints the kernel's views. Exit
+// codes: 0 ok, 1 a failed expect, 2 bad input (the message names
+// file:line:col and the JSON pointer of the bad value).
 #include "app/atomic_file.h"
+#include "core/breakpoint.h"
 #include "core/import_dmesg.h"
 #include "core/report.h"
 #include "core/scenario.h"
 #include "core/simulation.h"
+#include "core/timeline.h"
 
 #include <CLI/CLI.hpp>
+
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -16,34 +20,119 @@
 
 namespace {
 
-int runCommand(const std::string& path, long steps, const std::vector<std::string>& views,
-               const std::string& trace) {
-    mmsim::Simulation sim(mmsim::loadScenarioFile(path));
-    // The trace: every event of every step, stamped with the cycle clock.
-    std::string text = trace.empty() ? std::string() : mmsim::traceHeader();
-    for (long i = 0; (steps < 0 || i < steps) && !sim.done(); ++i) {
-        sim.step();
-        if (!trace.empty() && !sim.lastEvents().empty())
-            text += mmsim::traceLines(sim.lastEvents(), sim.lastEventCycles(),
-                                      sim.lastStep()->start, sim.lastStep()->cpu,
-                                      sim.state().mm.profile);
+struct RunOptions {
+    std::string scenario;
+    long steps = -1;   // --steps N
+    std::string until; // --until LABEL
+    long back = 0;     // --back K
+    std::vector<std::string> views;
+    std::string trace;               // --trace FILE
+    std::vector<std::string> breaks; // --break SPEC
+};
+
+// A progress bar on stderr for long runs, only when stderr is a terminal.
+class Progress {
+  public:
+    explicit Progress(std::size_t total) : total_(total), on_(total >= 20000 && isatty(2)) {}
+    void update(std::size_t done) {
+        if (!on_) return;
+        const int width = 40, filled = static_cast<int>(width * done / total_);
+        std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+                  << std::string(static_cast<std::size_t>(width - filled), ' ') << "] "
+                  << (100 * done / total_) << "% " << done << "/" << total_ << " steps"
+                  << std::flush;
     }
-    for (const std::string& v : views) {
+    ~Progress() {
+        if (on_) std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;
+    }
+
+  private:
+    std::size_t total_;
+    bool on_;
+};
+
+void printPrediction(const mmsim::Prediction& p) {
+    std::cout << "predict (step " << p.step + 1 << "): " << p.question << "\n";
+    for (std::size_t i = 0; i < p.choices.size(); ++i)
+        std::cout << "  " << (static_cast<int>(i) == p.correct ? "*" : " ") << " " << i + 1 << ") "
+                  << p.choices[i] << "\n";
+    std::cout << "  answer: " << p.answer << "\n";
+    if (!p.explanation.empty()) std::cout << "  " << p.explanation << "\n";
+}
+
+int runCommand(const RunOptions& o) {
+    mmsim::BreakpointSet bps;
+    for (const std::string& b : o.breaks) {
         try {
-            std::cout << mmsim::renderView(sim, v);
+            bps.add(mmsim::parseBreakpoint(b));
+        } catch (const std::invalid_argument& e) {
+            std::cerr << "mmsim-cli: --break " << b << ": " << e.what() << "\n";
+            return 2;
+        }
+    }
+    mmsim::Timeline tl(mmsim::loadScenarioFile(o.scenario));
+    std::size_t target = tl.length();
+    if (o.steps >= 0) target = std::min(target, static_cast<std::size_t>(o.steps));
+    if (!o.until.empty()) {
+        auto p = tl.labelPosition(o.until);
+        if (!p) {
+            std::cerr << "mmsim-cli: --until " << o.until << ": no step is labelled so\n";
+            return 2;
+        }
+        target = *p;
+    }
+    // The trace: every event of every step, stamped with the cycle clock;
+    // trace_len[i] is its length after i steps (to cut it on --back).
+    std::string text = o.trace.empty() ? std::string() : mmsim::traceHeader();
+    std::vector<std::size_t> trace_len{text.size()};
+    Progress progress(target);
+    bps.prime(tl.sim());
+    while (tl.position() < target) {
+        tl.step();
+        const mmsim::Simulation& sim = tl.sim();
+        if (!o.trace.empty()) {
+            if (!sim.lastEvents().empty())
+                text += mmsim::traceLines(sim.lastEvents(), sim.lastEventCycles(),
+                                          sim.lastStep()->start, sim.lastStep()->cpu,
+                                          sim.state().mm.profile);
+            trace_len.push_back(text.size());
+        }
+        if (sim.lastPrediction()) printPrediction(*sim.lastPrediction());
+        if ((tl.position() & 4095) == 0) progress.update(tl.position());
+        if (!bps.empty()) {
+            if (auto hit = bps.check(sim)) {
+                std::cerr << "mmsim-cli: stopped after step " << tl.position() << ": " << hit->what
+                          << "\n";
+                break;
+            }
+        }
+    }
+    for (long k = 0; k < o.back && tl.stepBack(); ++k) {
+    }
+    for (const std::string& v : o.views) {
+        try {
+            std::cout << mmsim::renderView(tl.sim(), v);
         } catch (const std::logic_error& e) {
             // Asking for a view the state does not have yet is a bad request.
             std::cerr << "mmsim-cli: " << v << ": " << e.what() << "\n";
             return 2;
         }
     }
-    if (!trace.empty()) mmsim::writeFileAtomically(trace, text);
+    if (!o.trace.empty()) {
+        text.resize(trace_len[std::min(tl.position(), trace_len.size() - 1)]);
+        mmsim::writeFileAtomically(o.trace, text);
+    }
     return 0;
 }
 
 int checkCommand(const std::string& path) {
     mmsim::Simulation sim(mmsim::loadScenarioFile(path));
-    sim.runAll();
+    Progress progress(sim.totalOps());
+    while (!sim.done()) {
+        sim.step();
+        if (sim.lastPrediction()) printPrediction(*sim.lastPrediction());
+        if ((sim.executed() & 4095) == 0) progress.update(sim.executed());
+    }
     for (const auto& f : sim.failedExpects())
         std::cerr << f.where << ": expect failed: " << f.what << "\n  expected: " << f.expected
                   << "\n  actual:   " << f.actual << "\n";
@@ -58,8 +147,10 @@ int importCommand(const std::string& log, const std::string& out) {
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string text = mmsim::importDmesg(ss.str(), log).dump(2) + "\n";
-    if (out.empty() || out == "-") std::cout << text;
-    else mmsim::writeFileAtomically(out, text);
+    if (out.empty() || out == "-")
+        std::cout << text;
+    else
+        mmsim::writeFileAtomically(out, text);
     return 0;
 }
 
@@ -69,16 +160,24 @@ int main(int argc, char** argv) {
     CLI::App app{"mmsim-cli: run Linux physical memory management scenarios headless"};
     app.require_subcommand(1);
 
-    std::string scenario, log, out, trace;
-    long steps = -1;
-    std::vector<std::string> views;
+    RunOptions ro;
+    std::string scenario, log, out;
 
     auto* run = app.add_subcommand("run", "run a scenario and print views");
-    run->add_option("SCENARIO", scenario, "scenario JSON file")->required();
-    run->add_option("--steps", steps, "run only the first N steps");
-    run->add_option("--print", views, "view to print (repeatable)")
+    run->add_option("SCENARIO", ro.scenario, "scenario JSON file")->required();
+    auto* steps = run->add_option("--steps", ro.steps, "run only the first N steps")
+                      ->check(CLI::NonNegativeNumber);
+    run->add_option("--until", ro.until, "run up to and including the step labelled LABEL")
+        ->excludes(steps);
+    run->add_option("--back", ro.back, "then step back K steps")->check(CLI::NonNegativeNumber);
+    run->add_option("--print", ro.views, "view to print (repeatable)")
         ->check(CLI::IsMember(mmsim::viewNames()));
-    run->add_option("--trace", trace, "write the run's events to FILE (ftrace text, cycle timestamps)");
+    run->add_option("--trace", ro.trace,
+                    "write the run's events to FILE (ftrace text, cycle timestamps)");
+    run->add_option("--break", ro.breaks,
+                    "stop at a breakpoint (repeatable): event:KIND, label:NAME, step:N, "
+                    "zone:ZONE:NAME<V (e.g. zone:Normal:free_pages<low), cache:NAME:VALUE<V, "
+                    "value:NAME<V");
 
     auto* check = app.add_subcommand("check", "run a scenario and evaluate every expect");
     check->add_option("SCENARIO", scenario, "scenario JSON file")->required();
@@ -94,7 +193,7 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
     try {
-        if (*run) return runCommand(scenario, steps, views, trace);
+        if (*run) return runCommand(ro);
         if (*check) return checkCommand(scenario);
         if (*imp) return importCommand(log, out);
     } catch (const mmsim::InputError& e) {

@@ -99,6 +99,31 @@ enum : std::uint8_t { K_LOCK = 1, K_PCP_FREE = 2 };
 
 } // namespace
 
+CycleClock CycleClock::withoutStepRecords() const {
+    CycleClock c;
+    c.model_ = model_;
+    c.table_ = table_;
+    c.stats_.now = stats_.now;
+    c.stats_.op_names = stats_.op_names;
+    c.stats_.paths = stats_.paths;
+    c.stats_.event_count = stats_.event_count;
+    c.stats_.event_cycles = stats_.event_cycles;
+    c.last_cycles_ = last_cycles_;
+    c.last_ops_ = last_ops_;
+    return c;
+}
+
+void CycleClock::rewindTo(const CycleClock& saved, std::size_t n_steps,
+                          const std::vector<StepCycles>* history) {
+    std::vector<StepCycles> steps = std::move(stats_.steps);
+    if (history && steps.size() < n_steps && history->size() >= n_steps)
+        steps.insert(steps.end(), history->begin() + static_cast<long>(steps.size()),
+                     history->begin() + static_cast<long>(n_steps));
+    steps.resize(std::min(n_steps, steps.size()));
+    *this = saved;
+    stats_.steps = std::move(steps);
+}
+
 CycleClock::CycleClock(const CostModel& m) : model_(m) {
     for (int k = 0; k < 256; ++k) {
         const char* name = buddyEventName(static_cast<BuddyEvent::Kind>(k));

@@ -86,6 +86,12 @@ class CycleClock {
     const std::vector<OpCost>& lastOps() const { return last_ops_; }
     const CycleStats& stats() const { return stats_; }
     std::uint64_t now() const { return stats_.now; }
+    // Checkpoints (the timeline): a copy without the per-step record, and
+    // going back to such a copy keeping this clock's first n_steps records
+    // (taken from 'history' past the ones this clock has, when given).
+    CycleClock withoutStepRecords() const;
+    void rewindTo(const CycleClock& saved, std::size_t n_steps,
+                  const std::vector<StepCycles>* history = nullptr);
 
   private:
     CostModel model_;

@@ -8,6 +8,9 @@
 #include "core/scenario.h"
 
 #include "core/cmdline.h"
+#include "core/expect.h"
+#include "core/predict.h"
+#include "core/workload.h"
 #include "core/memparse.h"
 #include "core/scenario_ops.h"
 
@@ -783,7 +786,34 @@ class Loader {
         s.args = v;
         s.pointer = ptr;
         s.loc = sc_.locator.locate(ptr);
+        controlStep(s, v, ptr);
         return s;
+    }
+
+    // The control steps' bodies (repeat, expect, predict, workload): checked
+    // here so that every mistake is found before anything runs.
+    void controlStep(Step& s, const json& v, const std::string& ptr) {
+        try {
+            if (s.op == "repeat") {
+                const json& body = v["steps"];
+                const std::string bp = child(ptr, "steps");
+                if (!body.is_array() || body.empty())
+                    fail(bp, "the steps of a repeat must be a non-empty array of steps, got " +
+                                 describe(body));
+                for (std::size_t i = 0; i < body.size(); ++i)
+                    s.children.push_back(step(body[i], child(bp, i), false));
+            } else if (s.op == "label") {
+                if (v["name"].get<std::string>().empty()) fail(child(ptr, "name"), "a label needs a name");
+            } else if (s.op == "expect") {
+                parseExpect(v, ptr);
+            } else if (s.op == "predict") {
+                parsePredict(v, ptr);
+            } else if (s.op == "workload") {
+                parseWorkload(v, ptr);
+            }
+        } catch (const SpecError& e) {
+            fail(e.pointer, e.message);
+        }
     }
 
     void checkField(const FieldSpec& f, const json& v, const std::string& ptr) const {

@@ -65,6 +65,7 @@ struct Step {
     json args;            // the whole step object as written
     std::string pointer;  // JSON pointer of the step, e.g. "/steps/3"
     SourceLoc loc;        // where the step object starts
+    std::vector<Step> children; // repeat: the body, validated like any step
 };
 
 struct Scenario {

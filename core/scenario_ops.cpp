@@ -3,6 +3,9 @@
 // keeps the schema in step with this table.
 #include "core/scenario_ops.h"
 
+#include "core/expect.h"
+#include "core/predict.h"
+
 #include <utility>
 
 namespace mmsim {
@@ -159,6 +162,75 @@ std::vector<OpSpec> makeOps() {
               "integer (vm.min_free_kbytes >= 0, vm.watermark_scale_factor 1..3000) or an array "
               "of 5 integers (vm.lowmem_reserve_ratio)")},
          "write a vm sysctl: the watermarks or lowmem_reserve are recomputed as the handler does"});
+
+    // --- control steps: the timeline, lessons, workloads ---
+    ops.push_back({"label",
+                   OpPhase::Steps,
+                   {req("name", K::String, "the label (--until NAME, the GUI's timeline)")},
+                   "a named point of the run; does nothing"});
+    ops.push_back({"checkpoint",
+                   OpPhase::Steps,
+                   {},
+                   "asks the timeline to keep a copy of the state here; does nothing else"});
+    ops.push_back({"repeat",
+                   OpPhase::Steps,
+                   {intField("times", true, 1, 10000000, "how many times the body runs"),
+                    req("steps", K::Any, "the body: a non-empty array of steps (repeat may nest)")},
+                   "runs its steps 'times' times; each one executed is a step of the timeline"});
+    {
+        // expect: a view's exact text or named numbers (expect.h).
+        std::vector<FieldSpec> f;
+        for (std::string_view k : expectKeys()) {
+            if (k == "zone" || k == "order" || k == "migratetype" || k == "cache") continue;
+            f.push_back(opt(k, K::Any, findNamedValue(k) ? findNamedValue(k)->doc
+                                                         : "the view's exact text: a string or "
+                                                           "an array of lines"));
+        }
+        f.push_back(opt("zone", K::Any, "the zone of a named number: \"Normal\" (node 0) or "
+                                        "{\"node\": 0, \"zone\": \"Normal\"}"));
+        f.push_back(intField("order", false, 0, 10, "the order of nr_free / free_blocks"));
+        f.push_back(choice("migratetype", K::Enum, false,
+                           {"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate"},
+                           "the migratetype of free_blocks / pageblocks"));
+        f.push_back(opt("cache", K::String, "the slab cache of active_objs"));
+        ops.push_back({"expect", OpPhase::Steps, std::move(f),
+                       "checks a view's text or named numbers; a mismatch is a failed "
+                       "expectation (mmsim-cli check exits 1)"});
+    }
+    ops.push_back(
+        {"predict",
+         OpPhase::Steps,
+         {req("question", K::String, "the question asked"),
+          req("choices", K::Any, "at least two answers (strings or integers)"),
+          choice("about", K::Enum, false,
+                 {predictAboutKinds().begin(), predictAboutKinds().end()},
+                 "what the simulation computes by dry-running up to the next allocation"),
+          opt("value", K::Any,
+              "a named number {\"name\": ..., zone/order/migratetype/cache} whose value is the "
+              "answer"),
+          choice("when", K::Enum, false, {"after_next", "now"},
+                 "value: read after the next step (default) or now"),
+          opt("answer", K::Any, "the author's answer (one of the choices); checked"),
+          opt("explanation", K::String, "shown with the answer")},
+         "asks a question whose answer the simulation computes when the step runs"});
+    ops.push_back(
+        {"workload",
+         OpPhase::Steps,
+         {intField("count", true, 1, 50000000, "operations to generate"),
+          req("mix", K::Any, "weights of the operations: {\"alloc_pages\": 3, \"free_pages\": 2}"),
+          opt("orders", K::Any, "weights by order: {\"0\": 8, \"3\": 1} (default order 0)"),
+          opt("gfp", K::Any, "weights by GFP flags: {\"GFP_KERNEL\": 1} (default GFP_KERNEL)"),
+          opt("cpus", K::Any, "the CPUs to use, picked uniformly (default [0])"),
+          choice("free_policy", K::Enum, false, {"lifo", "fifo", "random"},
+                 "which live object a free takes (default lifo)"),
+          opt("lifetime", K::Any,
+              "{\"min\": A, \"max\": B}: each object is freed A..B operations after it was "
+              "allocated"),
+          intField("max_live", false, 1, 100000000, "at most this many live objects"),
+          opt("free_at_end", K::Bool, "free every live object at the end"),
+          intField("seed", false, 0, INT64_MAX, "the generator's seed (default: from the "
+                                                "scenario seed)")},
+         "a seeded generator: expands into concrete alloc_pages/free_pages operations"});
     return ops;
 }
 

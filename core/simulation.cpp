@@ -8,6 +8,7 @@
 
 #include "core/strfmt.h"
 
+#include <algorithm>
 #include <set>
 
 namespace mmsim {
@@ -49,62 +50,192 @@ std::uint32_t flagsArg(const mmsim::Step& s) {
 const std::set<std::string> kBuddyOps = {"free_reserved_area", "alloc_pages", "free_pages",
                                           "sysctl", "drain_all_pages"};
 
+// Ops that check everything before they change anything: when one of them is
+// refused, nothing needs restoring, so no copy of the state is taken.
+const std::set<std::string> kCheckFirstOps = {"alloc_pages", "free_pages", "sysctl",
+                                              "drain_all_pages", "label", "checkpoint",
+                                              "expect", "predict", "memblock_dump"};
+
 } // namespace
 
-Simulation::Simulation(Scenario scenario)
-    : scenario_(std::move(scenario)), clock_(scenario_.machine.cost) {
+Simulation::Simulation(Scenario scenario) : Simulation(compileScenario(std::move(scenario))) {}
+
+Simulation::Simulation(std::shared_ptr<const Program> program)
+    : prog_(std::move(program)), clock_(prog_->scenario.machine.cost) {
+    setupMachine(st_, prog_->scenario.machine);
+    bindSinks();
+    if (!prog_->scenario.boot_auto && !prog_->scenario.machine.e820.empty()) prepareE820(st_);
+    slots_.assign(prog_->nr_slots, {NO_PFN, 0});
+}
+
+Simulation::Simulation(const Simulation& o)
+    : prog_(o.prog_), st_(o.st_), next_(o.next_), log_(o.log_), failures_(o.failures_),
+      names_(o.names_), allocs_(o.allocs_), slots_(o.slots_), last_alloc_(o.last_alloc_),
+      prediction_(o.prediction_), events_(o.events_), clock_(o.clock_) {
+    bindSinks();
+}
+
+Simulation& Simulation::operator=(const Simulation& o) {
+    if (this == &o) return *this;
+    prog_ = o.prog_;
+    st_ = o.st_;
+    next_ = o.next_;
+    log_ = o.log_;
+    failures_ = o.failures_;
+    names_ = o.names_;
+    allocs_ = o.allocs_;
+    slots_ = o.slots_;
+    last_alloc_ = o.last_alloc_;
+    prediction_ = o.prediction_;
+    events_ = o.events_;
+    clock_ = o.clock_;
+    bindSinks();
+    return *this;
+}
+
+// The kernel's print paths write to this object's log (a copy must not
+// write into the original's).
+void Simulation::bindSinks() {
     st_.printk = [this](const std::string& l) { printk(l); };
-    setupMachine(st_, scenario_.machine);
     st_.mm.printk = st_.printk;
     st_.memblock.setDebugSink([this](const std::string& l) { printk(l); });
-    if (scenario_.boot_auto) {
-        ops_.push_back({Op::AutoBoot, nullptr, {}});
-    } else {
-        if (!scenario_.machine.e820.empty()) prepareE820(st_);
-        for (const mmsim::Step& s : scenario_.boot) ops_.push_back({Op::BootStep, &s, {}});
-    }
-    for (const mmsim::Step& s : scenario_.steps) ops_.push_back({Op::Step, &s, {}});
+}
+
+Simulation::Snapshot Simulation::snapshot() const {
+    Snapshot s{st_,     next_,   names_,  allocs_,         slots_,       last_alloc_,
+               prediction_, events_, clock_.withoutStepRecords(), log_.size(), failures_.size()};
+    return s;
+}
+
+void Simulation::recordJournals(Journals& j) const {
+    if (next_ <= j.position) return;
+    j.log.insert(j.log.end(), log_.begin() + static_cast<long>(std::min(j.log.size(), log_.size())),
+                 log_.end());
+    j.failures.insert(j.failures.end(),
+                      failures_.begin() +
+                          static_cast<long>(std::min(j.failures.size(), failures_.size())),
+                      failures_.end());
+    const auto& st = clock_.stats().steps;
+    j.steps.insert(j.steps.end(), st.begin() + static_cast<long>(std::min(j.steps.size(), st.size())),
+                   st.end());
+    j.position = next_;
+}
+
+void Simulation::restore(const Snapshot& s, const Journals* history) {
+    st_ = s.st;
+    next_ = s.next;
+    names_ = s.names;
+    allocs_ = s.allocs;
+    slots_ = s.work_slots;
+    last_alloc_ = s.last_alloc;
+    prediction_ = s.prediction;
+    events_ = s.events;
+    clock_.rewindTo(s.clock, s.next, history ? &history->steps : nullptr);
+    if (history && log_.size() < s.log_len && history->log.size() >= s.log_len)
+        log_.insert(log_.end(), history->log.begin() + static_cast<long>(log_.size()),
+                    history->log.begin() + static_cast<long>(s.log_len));
+    if (history && failures_.size() < s.failures_len && history->failures.size() >= s.failures_len)
+        failures_.insert(failures_.end(),
+                         history->failures.begin() + static_cast<long>(failures_.size()),
+                         history->failures.begin() + static_cast<long>(s.failures_len));
+    log_.resize(std::min(log_.size(), s.log_len));
+    failures_.resize(std::min(failures_.size(), s.failures_len));
+    bindSinks();
 }
 
 void Simulation::runAll() {
     while (!done()) step();
 }
 
+bool Simulation::refusalNeedsCopy(const Op& op) const {
+    if (op.kind == Op::AutoBoot || op.kind == Op::BootStep) return true;
+    // The first buddy operation sets up the zones before it checks its
+    // arguments: keep a copy until the buddy allocator is up.
+    if (!st_.mm.buddy_ready) return true;
+    if (op.kind == Op::Work) return false;
+    return op.step && !kCheckFirstOps.count(op.step->op);
+}
+
 void Simulation::step() {
     if (done()) return;
-    const Op& op = ops_[next_];
-    // Refused operations leave the state as it was: work on a copy.
-    BootState saved = st_;
-    const std::size_t log_size = log_.size();
-    auto names_saved = names_;
-    auto allocs_saved = allocs_;
+    const Op& op = prog_->ops[next_];
+    // A refused operation leaves the state as it was: either it checks
+    // before it changes anything, or it works while a copy is kept.
+    std::optional<Snapshot> saved;
+    if (refusalNeedsCopy(op)) saved = snapshot();
+    const std::size_t log_size = log_.size(), failures_size = failures_.size();
+    const AllocRecord last_alloc = last_alloc_;
     events_.clear();
+    prediction_.reset();
+    int cpu = 0;
     try {
         switch (op.kind) {
-        case Op::AutoBoot: x86AutoBoot(st_, scenario_.machine); break;
+        case Op::AutoBoot: x86AutoBoot(st_, prog_->scenario.machine); break;
         case Op::BootStep: execBootStep(*op.step); break;
         case Op::ImplicitPhase: break;
         case Op::Step: execStep(*op.step); break;
+        case Op::Work:
+            cpu = prog_->work[op.work].cpu;
+            execWork(prog_->work[op.work]);
+            break;
         }
     } catch (const OpError& e) {
-        st_ = std::move(saved);
-        st_.printk = [this](const std::string& l) { printk(l); };
-        st_.mm.printk = st_.printk;
-        st_.memblock.setDebugSink([this](const std::string& l) { printk(l); });
-        log_.resize(log_size);
-        names_ = std::move(names_saved);
-        allocs_ = std::move(allocs_saved);
+        if (saved) {
+            restore(*saved);
+        } else {
+            log_.resize(log_size);
+            failures_.resize(failures_size);
+            last_alloc_ = last_alloc;
+            prediction_.reset();
+        }
         events_.clear();
         const mmsim::Step& s = *op.step;
         throw InputError(s.loc, s.pointer, std::string(s.op) + ": " + e.what());
     }
     // The clock: charge the step's events on the step's CPU.
-    const bool has_cpu = op.step && op.step->args.contains("cpu") &&
-                         op.step->args["cpu"].is_number_integer();
-    const int cpu = has_cpu ? op.step->args["cpu"].get<int>() : 0;
-    clock_.charge(op.kind == Op::AutoBoot ? "boot" : op.step ? op.step->op : op.phase, cpu, events_,
-                  st_.mm);
+    if (op.kind == Op::Step && op.step->args.contains("cpu") &&
+        op.step->args["cpu"].is_number_integer())
+        cpu = op.step->args["cpu"].get<int>();
+    const char* name = "boot";
+    if (op.kind == Op::Work)
+        name = prog_->work[op.work].kind == WorkOp::AllocPages ? "alloc_pages" : "free_pages";
+    else if (op.kind == Op::ImplicitPhase)
+        name = "phase";
+    else if (op.step)
+        name = op.step->op.c_str();
+    clock_.charge(name, cpu, events_, st_.mm);
     ++next_;
+}
+
+std::string Simulation::describeOp(std::size_t i) const {
+    if (i >= prog_->ops.size()) return {};
+    const Op& op = prog_->ops[i];
+    switch (op.kind) {
+    case Op::AutoBoot: return "boot (auto)";
+    case Op::ImplicitPhase: return "boot phase";
+    case Op::Work: {
+        const WorkOp& w = prog_->work[op.work];
+        if (w.kind == WorkOp::AllocPages)
+            return strprintf("alloc_pages order=%d gfp=%s cpu=%d (workload object %u)", w.order,
+                             prog_->gfp_names[w.gfp].c_str(), w.cpu, w.slot);
+        return strprintf("free_pages cpu=%d (workload object %u)", w.cpu, w.slot);
+    }
+    case Op::BootStep:
+    case Op::Step: break;
+    }
+    std::string s = op.step->op;
+    for (const auto& [k, v] : op.step->args.items()) {
+        if (k == "op" || k == "note" || k == "steps") continue;
+        s += " " + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    return s;
+}
+
+const std::string* Simulation::labelOf(std::size_t i) const {
+    const auto& l = prog_->labels;
+    auto it = std::lower_bound(l.begin(), l.end(), i,
+                               [](const auto& a, std::size_t x) { return a.second < x; });
+    return it != l.end() && it->second == i ? &it->first : nullptr;
 }
 
 void Simulation::doFreeAreaInit() {
@@ -225,7 +356,13 @@ void Simulation::execBootStep(const mmsim::Step& s) {
 
 void Simulation::execStep(const mmsim::Step& s) {
     if (kBuddyOps.count(s.op)) ensureBuddy();
-    if (s.op == "free_reserved_area") {
+    if (s.op == "label" || s.op == "checkpoint") {
+        // Markers: a point to run to (--until) and a hint to the timeline.
+    } else if (s.op == "expect") {
+        execExpect(s);
+    } else if (s.op == "predict") {
+        execPredict(s);
+    } else if (s.op == "free_reserved_area") {
         const std::uint64_t base = sizeArg(s, "base"), size = sizeArg(s, "size");
         // Only memory that is reserved (not already free, not absent) may go back.
         for (pfn_t pfn = PFN_UP(base); pfn < PFN_DOWN(base + size); ++pfn) {
@@ -273,9 +410,9 @@ void Simulation::execAllocPages(const mmsim::Step& s) {
     req.order = intArg(s, "order", 0);
     req.cpu = intArg(s, "cpu", 0);
     req.nid = intArg(s, "nid", NUMA_NO_NODE);
-    if (req.cpu >= scenario_.machine.cpus)
+    if (req.cpu >= prog_->scenario.machine.cpus)
         throw OpError(strprintf("cpu %d does not exist (the machine has %d)", req.cpu,
-                                scenario_.machine.cpus));
+                                prog_->scenario.machine.cpus));
     if (req.nid != NUMA_NO_NODE &&
         (static_cast<std::size_t>(req.nid) >= mm.nodes.size() ||
          !mm.nodes[static_cast<std::size_t>(req.nid)].online))
@@ -288,7 +425,9 @@ void Simulation::execAllocPages(const mmsim::Step& s) {
     int failed = 0;
     std::string reason;
     for (int i = 0; i < count; ++i) {
+        const std::size_t first = events_.size();
         AllocOutcome o = allocPages(mm, req, &events_);
+        recordAlloc(o, req.order, first);
         if (o.ok) {
             pa.blocks.emplace_back(o.pfn, o.order);
         } else {
@@ -310,9 +449,16 @@ void Simulation::execFreePages(const mmsim::Step& s) {
         throw OpError("no live allocation is named '" + name + "' (never allocated, or freed "
                       "already)");
     const int cpu = intArg(s, "cpu", 0);
-    if (cpu >= scenario_.machine.cpus)
+    if (cpu >= prog_->scenario.machine.cpus)
         throw OpError(strprintf("cpu %d does not exist (the machine has %d)", cpu,
-                                scenario_.machine.cpus));
+                                prog_->scenario.machine.cpus));
+    // Check every block before freeing any (a refused step changes nothing).
+    for (const auto& [pfn, order] : it->second.blocks) {
+        const Zone* z = zoneOfPfn(st_.mm, pfn);
+        if (!z || !z->allocated.count(pfn))
+            throw OpError(strprintf("pfn %#llx is not an allocated block",
+                                    (unsigned long long)pfn));
+    }
     for (const auto& [pfn, order] : it->second.blocks) {
         FreeOutcome o = freePages(st_.mm, pfn, order, &events_, cpu);
         if (!o.ok) throw OpError(o.error);
@@ -341,8 +487,9 @@ void Simulation::execSysctl(const mmsim::Step& s) {
     } else if (name == "vm.lowmem_reserve_ratio") {
         if (!v.is_array() || v.size() != MAX_NR_ZONES)
             throw OpError(strprintf("%s takes an array of %d integers", name.c_str(), MAX_NR_ZONES));
-        for (std::size_t i = 0; i < v.size(); ++i) {
+        for (std::size_t i = 0; i < v.size(); ++i)
             if (!v[i].is_number_integer()) throw OpError(name + " takes integers");
+        for (std::size_t i = 0; i < v.size(); ++i) {
             const long x = v[i].get<long>();
             // lowmem_reserve_ratio_sysctl_handler(): values below 1 mean 0.
             mm.sysctl.lowmem_reserve_ratio[i] = x < 1 ? 0 : x;
@@ -351,6 +498,147 @@ void Simulation::execSysctl(const mmsim::Step& s) {
     } else {
         throw OpError("unknown sysctl '" + name + "'");
     }
+}
+
+void Simulation::recordAlloc(const AllocOutcome& o, int order, std::size_t first_event) {
+    AllocRecord r;
+    r.valid = true;
+    r.ok = o.ok;
+    r.pfn = o.ok ? o.pfn : NO_PFN;
+    r.nid = o.nid;
+    r.zone = o.zone;
+    r.order = order;
+    r.reason = o.reason;
+    // Which list served it: a per-CPU list, or the buddy list of the order
+    // the block was taken from (the last take before mm_page_alloc).
+    for (std::size_t i = first_event; i < events_.size(); ++i) {
+        const BuddyEvent& e = events_[i];
+        if (e.kind == BuddyEvent::pcp_hit || e.kind == BuddyEvent::pcp_refill) r.list = -1;
+        else if (e.kind == BuddyEvent::rmqueue_smallest) r.list = e.from_order;
+        else if (e.kind == BuddyEvent::mm_page_alloc_extfrag) r.list = e.from_order;
+    }
+    // Through the per-CPU lists (a hit, or a refill then a take): "pcp".
+    for (std::size_t i = first_event; i < events_.size(); ++i)
+        if (events_[i].kind == BuddyEvent::pcp_hit || events_[i].kind == BuddyEvent::pcp_refill)
+            r.list = -1;
+    last_alloc_ = std::move(r);
+}
+
+void Simulation::execWork(const WorkOp& w) {
+    ensureBuddy();
+    MmModel& mm = st_.mm;
+    auto& slot = slots_[w.slot];
+    if (w.kind == WorkOp::AllocPages) {
+        AllocRequest req;
+        req.gfp = prog_->gfp_flags[w.gfp];
+        req.order = w.order;
+        req.cpu = w.cpu;
+        const std::size_t first = events_.size();
+        AllocOutcome o = allocPages(mm, req, &events_);
+        recordAlloc(o, w.order, first);
+        if (o.ok) {
+            slot = {o.pfn, w.order};
+        } else {
+            slot = {NO_PFN, 0};
+            printk(strprintf("alloc_pages: 1 of 1 order-%d allocations failed (%s): %s", w.order,
+                             formatGfp(req.gfp, mm.profile).c_str(), o.reason.c_str()));
+        }
+    } else if (slot.first != NO_PFN) {
+        // Freeing an object whose allocation failed does nothing (kfree(NULL)).
+        FreeOutcome o = freePages(mm, slot.first, slot.second, &events_, w.cpu);
+        if (!o.ok) throw OpError(o.error);
+        slot = {NO_PFN, 0};
+    }
+}
+
+void Simulation::execExpect(const mmsim::Step& s) {
+    const ExpectSpec& spec = prog_->expects.at(&s);
+    if (!spec.values.empty()) ensureBuddy();
+    auto failed = evalExpect(*this, spec, InputError::format(s.loc, s.pointer, "expect"));
+    for (ExpectFailure& f : failed) {
+        // "file:line:col: error: expect (at /steps/3)" -> "file:line:col (at /steps/3)"
+        f.where = s.loc.file + ":" + std::to_string(s.loc.line) + ":" + std::to_string(s.loc.col) +
+                  " (at " + s.pointer + ")";
+        failures_.push_back(std::move(f));
+    }
+}
+
+void Simulation::execPredict(const mmsim::Step& s) {
+    const PredictSpec& spec = prog_->predicts.at(&s);
+    ensureBuddy();
+    Prediction p;
+    p.step = next_;
+    p.where = s.loc.file + ":" + std::to_string(s.loc.line) + ":" + std::to_string(s.loc.col) +
+              " (at " + s.pointer + ")";
+    p.question = spec.question;
+    for (const json& c : spec.choices) p.choices.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+    json answer;
+    std::string why;
+    if (spec.value && spec.now) {
+        answer = evalNamedValue(*this, *spec.value);
+        why = spec.value->describe() + " is " + (answer.is_string() ? answer.get<std::string>() : answer.dump()) + " now";
+    } else {
+        // Dry-run what follows on a copy: up to the next allocation (about)
+        // or the next step (value).
+        Simulation dry(prog_);
+        dry.restore(snapshot());
+        dry.next_ = next_ + 1;
+        try {
+            if (spec.value) {
+                if (dry.done()) throw OpError("no step follows the prediction");
+                dry.step();
+                answer = evalNamedValue(dry, *spec.value);
+                why = spec.value->describe() + " will be " +
+                      (answer.is_string() ? answer.get<std::string>() : answer.dump()) +
+                      " after " + dry.describeOp(dry.next_ - 1);
+            } else {
+                bool found = false;
+                while (!dry.done() && !found) {
+                    const Op& op = prog_->ops[dry.next_];
+                    found = (op.kind == Op::Work && prog_->work[op.work].kind == WorkOp::AllocPages) ||
+                            (op.kind == Op::Step && op.step->op == "alloc_pages");
+                    dry.step();
+                }
+                if (!found) throw OpError("no allocation follows the prediction");
+                const AllocRecord& r = dry.last_alloc_;
+                const std::string what = dry.describeOp(dry.next_ - 1);
+                if (spec.about == "next_alloc_result") {
+                    answer = r.ok ? "ok" : "fail";
+                } else if (!r.ok) {
+                    answer = nullptr;
+                } else if (spec.about == "next_alloc_zone") {
+                    answer = zoneName(r.zone);
+                } else if (spec.about == "next_alloc_node") {
+                    answer = r.nid;
+                } else {
+                    answer = r.list < 0 ? json("pcp") : json(r.list);
+                }
+                if (r.ok)
+                    why = what + " is served by Node " + std::to_string(r.nid) + " zone " +
+                          zoneName(r.zone) + " from " +
+                          (r.list < 0 ? std::string("the CPU's per-CPU list")
+                                      : "the order-" + std::to_string(r.list) + " free list") +
+                          strprintf(" (pfn %#llx)", (unsigned long long)r.pfn);
+                else
+                    why = what + " fails: " + r.reason;
+            }
+        } catch (const InputError& e) {
+            throw OpError(std::string("the dry run of what follows was refused: ") + e.message());
+        }
+    }
+    p.answer = answer.is_null() ? "(allocation fails)"
+                                : answer.is_string() ? answer.get<std::string>() : answer.dump();
+    p.correct = matchChoice(spec.choices, answer);
+    p.explanation = spec.explanation.empty() ? why : spec.explanation + "\n" + why;
+    if (spec.answer) p.author_answer = matchChoice(spec.choices, *spec.answer);
+    if (p.correct < 0)
+        failures_.push_back({p.where, "predict: none of the choices is right", "one of the choices",
+                             p.answer});
+    else if (p.author_answer >= 0 && p.author_answer != p.correct)
+        failures_.push_back({p.where, "predict: the scenario's answer is wrong",
+                             p.choices[static_cast<std::size_t>(p.author_answer)],
+                             p.choices[static_cast<std::size_t>(p.correct)]});
+    prediction_ = std::move(p);
 }
 
 } // namespace mmsim

@@ -57,5 +57,64 @@ printf '{"format": "mmsim-scenario/1", "machine": {"e820": []}, "boot": [{"op": 
 "$cli" run "$tmp/mb.json" --print zoneinfo > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "zoneinfo in the memblock phase: exit code"
 "$cli" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown subcommand exit code"
 
+# Timeline and control steps (issue 5).
+wl() { # a workload scenario with seed $1
+cat <<JSON
+{"format": "mmsim-scenario/1", "seed": $1,
+ "machine": {"cpus": 2, "e820": [{"addr": "0x0", "size": "0x9fc00", "type": "usable"},
+                                  {"addr": "0x100000", "size": "511M", "type": "usable"}]},
+ "steps": [
+  {"op": "workload", "count": 3000, "mix": {"alloc_pages": 3, "free_pages": 2},
+   "orders": {"0": 8, "2": 2, "4": 1, "9": 1}, "gfp": {"GFP_KERNEL": 1, "GFP_HIGHUSER_MOVABLE": 2},
+   "cpus": [0, 1], "free_policy": "random", "label": "churned"},
+  {"op": "drain_all_pages"},
+  {"op": "label", "name": "end"}]}
+JSON
+}
+wl 1 > "$tmp/wl1.json"; wl 2 > "$tmp/wl2.json"
+"$cli" run "$tmp/wl1.json" --trace "$tmp/t1a.txt" > /dev/null && "$cli" run "$tmp/wl1.json" --trace "$tmp/t1b.txt" > /dev/null &&
+  "$cli" run "$tmp/wl2.json" --trace "$tmp/t2.txt" > /dev/null || bad "workload runs"
+cmp -s "$tmp/t1a.txt" "$tmp/t1b.txt" && ok || bad "same seed, different traces"
+cmp -s "$tmp/t1a.txt" "$tmp/t2.txt" && bad "different seeds, same trace" || ok
+# --back K prints what --steps N-K prints (every view); the trace is cut too.
+views="--print buddyinfo --print pagetypeinfo --print zoneinfo --print dmesg --print cycles"
+for nk in "2000 700" "3002 1" "1500 1499" "10 3"; do
+  set -- $nk
+  "$cli" run "$tmp/wl1.json" --steps "$1" --back "$2" $views --trace "$tmp/tb.txt" > "$tmp/back.txt" || bad "run --back"
+  "$cli" run "$tmp/wl1.json" --steps $(($1 - $2)) $views --trace "$tmp/tf.txt" > "$tmp/fwd.txt" || bad "run --steps"
+  cmp -s "$tmp/back.txt" "$tmp/fwd.txt" && ok || bad "--steps $1 --back $2 differs from --steps $(($1 - $2))"
+  cmp -s "$tmp/tb.txt" "$tmp/tf.txt" && ok || bad "--back trace differs ($1 $2)"
+done
+# --until LABEL: up to and including the labelled step (boot + 3000 ops).
+"$cli" run "$tmp/wl1.json" --until churned --print cycles > "$tmp/until.txt" &&
+  "$cli" run "$tmp/wl1.json" --steps 3001 --print cycles > "$tmp/s3001.txt" && cmp -s "$tmp/until.txt" "$tmp/s3001.txt" && ok || bad "--until"
+"$cli" run "$tmp/wl1.json" --until nosuchlabel > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--until unknown label: exit code"
+# --break: stops at the step, says so on stderr.
+"$cli" run "$tmp/wl1.json" --break step:42 --print cycles 2> "$tmp/brk.err" > "$tmp/brk.txt" &&
+  grep -q "stopped after step 42: step:42" "$tmp/brk.err" && grep -q "^steps: 42$" "$tmp/brk.txt" && ok || bad "--break step: $(cat "$tmp/brk.err")"
+"$cli" run "$tmp/wl1.json" --break event:pageblock_steal 2> "$tmp/brk.err" > /dev/null &&
+  grep -q "stopped after step [0-9]*: event:pageblock_steal at event" "$tmp/brk.err" && ok || bad "--break event: $(cat "$tmp/brk.err")"
+"$cli" run "$tmp/wl1.json" --break zone:Normal:bogus 2> /dev/null > /dev/null; [ $? -eq 2 ] && ok || bad "--break bad spec: exit code"
+# check: a passing and a failing expect; predictions printed with the answer.
+cat > "$tmp/chk.json" <<'JSON'
+{"format": "mmsim-scenario/1",
+ "machine": {"cpus": 1, "e820": [{"addr": "0x100000", "size": "127M", "type": "usable"}],
+             "kernel": {"pcp": false}},
+ "steps": [
+  {"op": "predict", "question": "Which zone serves it?", "about": "next_alloc_zone",
+   "choices": ["DMA", "DMA32", "Normal"]},
+  {"op": "alloc_pages", "order": 10, "gfp": "GFP_KERNEL", "as": "big"},
+  {"op": "expect", "last_alloc": "ok", "last_alloc_zone": "DMA32"},
+  {"op": "expect", "zone": "DMA32", "order": 10, "nr_free": {">": 1000}}]}
+JSON
+"$cli" check "$tmp/chk.json" > "$tmp/chk.out" 2> "$tmp/chk.err"; rc=$?
+[ $rc -eq 1 ] && ok || bad "check with a failed expect: exit $rc"
+grep -q "chk.json:9:3 (at /steps/3): expect failed: nr_free of Node 0 DMA32 order 10" "$tmp/chk.err" &&
+  grep -q "expected: > 1000" "$tmp/chk.err" && grep -q "actual:   [0-9]" "$tmp/chk.err" && ok || bad "check message: $(cat "$tmp/chk.err")"
+grep -q "predict (step 2): Which zone serves it?" "$tmp/chk.out" && grep -q "\* 2) DMA32" "$tmp/chk.out" &&
+  grep -q "answer: DMA32" "$tmp/chk.out" && ok || bad "prediction output: $(cat "$tmp/chk.out")"
+sed -i 's/"nr_free": {">": 1000}/"nr_free": {">=": 1}/' "$tmp/chk.json"
+"$cli" check "$tmp/chk.json" > /dev/null 2>&1 && ok || bad "check of passing expects"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,0 +1,255 @@
+// The workload generator (see workload.h).
+#include "core/workload.h"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <set>
+
+namespace mmsim {
+
+const std::vector<WorkloadOpKind>& workloadOpKinds() {
+    static const std::vector<WorkloadOpKind> k = {
+        {"alloc_pages", true, true},       {"free_pages", true, false},
+        {"kmalloc", false, true},          {"kfree", false, false},
+        {"kmem_cache_alloc", false, true}, {"kmem_cache_free", false, false},
+    };
+    return k;
+}
+
+std::uint64_t WorkloadRng::below(std::uint64_t n) {
+    // Accept draws below the largest multiple of n: every residue equally likely.
+    const std::uint64_t limit = ~std::uint64_t{0} - (~std::uint64_t{0} % n);
+    for (;;) {
+        const std::uint64_t x = g_();
+        if (x < limit) return x % n;
+    }
+}
+
+namespace {
+
+std::uint64_t weight(const json& v, const std::string& ptr) {
+    if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
+        throw SpecError{ptr, "a weight must be an integer >= 0, got " + v.dump()};
+    const std::uint64_t w = v.get<std::uint64_t>();
+    if (w > (std::uint64_t{1} << 32)) throw SpecError{ptr, "a weight must be at most 2^32"};
+    return w;
+}
+
+std::uint64_t splitmix(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+} // namespace
+
+WorkloadSpec parseWorkload(const json& step, const std::string& ptr) {
+    WorkloadSpec s;
+    s.count = step.at("count").get<std::uint64_t>();
+    // mix: {"alloc_pages": 3, "free_pages": 2}
+    const json& mix = step.at("mix");
+    const std::string mp = ptr + "/mix";
+    if (!mix.is_object() || mix.empty())
+        throw SpecError{mp, "mix must be an object of weights, e.g. {\"alloc_pages\": 3, "
+                            "\"free_pages\": 2}"};
+    for (const auto& [k, v] : mix.items()) {
+        const auto& kinds = workloadOpKinds();
+        auto it = std::find_if(kinds.begin(), kinds.end(),
+                               [&](const WorkloadOpKind& x) { return x.name == k; });
+        if (it == kinds.end())
+            throw SpecError{mp + "/" + k, "unknown operation \"" + k +
+                                              "\" in a workload mix (alloc_pages, free_pages)"};
+        if (!it->available)
+            throw SpecError{mp + "/" + k, "workload operation \"" + k +
+                                              "\" needs the slab allocator, which this build "
+                                              "does not model yet"};
+        (it->allocates ? s.alloc_weight : s.free_weight) += weight(v, mp + "/" + k);
+    }
+    if (s.alloc_weight == 0)
+        throw SpecError{mp, s.free_weight ? "the mix never allocates: give an allocating "
+                                            "operation a weight above 0"
+                                          : "the mix's weights are all zero"};
+    // orders: {"0": 8, "3": 1}
+    if (step.contains("orders")) {
+        const json& o = step["orders"];
+        const std::string op = ptr + "/orders";
+        if (!o.is_object() || o.empty())
+            throw SpecError{op, "orders must be an object of weights by order, e.g. {\"0\": 8, "
+                                "\"3\": 1}"};
+        std::uint64_t sum = 0;
+        for (const auto& [k, v] : o.items()) {
+            int order = -1;
+            if (k.size() <= 2 && !k.empty() && std::all_of(k.begin(), k.end(), ::isdigit))
+                order = std::stoi(k);
+            if (order < 0 || order >= NR_PAGE_ORDERS)
+                throw SpecError{op + "/" + k, "orders are keyed by an order \"0\"..\"10\""};
+            s.order_weight[static_cast<std::size_t>(order)] = weight(v, op + "/" + k);
+            sum += s.order_weight[static_cast<std::size_t>(order)];
+        }
+        if (!sum) throw SpecError{op, "the order weights are all zero"};
+    } else {
+        s.order_weight[0] = 1;
+    }
+    // gfp: {"GFP_KERNEL": 1, "GFP_HIGHUSER_MOVABLE": 3}
+    if (step.contains("gfp")) {
+        const json& g = step["gfp"];
+        const std::string gp = ptr + "/gfp";
+        if (!g.is_object() || g.empty())
+            throw SpecError{gp, "gfp must be an object of weights by GFP flags, e.g. "
+                                "{\"GFP_KERNEL\": 1, \"GFP_HIGHUSER_MOVABLE\": 3}"};
+        std::uint64_t sum = 0;
+        for (const auto& [k, v] : g.items()) {
+            s.gfp.emplace_back(k, weight(v, gp + "/" + k));
+            sum += s.gfp.back().second;
+        }
+        if (!sum) throw SpecError{gp, "the gfp weights are all zero"};
+    } else {
+        s.gfp.emplace_back("GFP_KERNEL", 1);
+    }
+    if (step.contains("cpus")) {
+        const json& c = step["cpus"];
+        if (!c.is_array() || c.empty())
+            throw SpecError{ptr + "/cpus", "cpus must be a non-empty array of CPU numbers"};
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            if (!c[i].is_number_integer() || c[i].get<long long>() < 0 ||
+                c[i].get<long long>() > 1023)
+                throw SpecError{ptr + "/cpus/" + std::to_string(i), "a CPU must be 0..1023"};
+            s.cpus.push_back(c[i].get<int>());
+        }
+    } else {
+        s.cpus.push_back(0);
+    }
+    if (step.contains("free_policy")) {
+        const std::string p = step["free_policy"].get<std::string>();
+        s.policy = p == "fifo"     ? FreePolicy::Fifo
+                   : p == "random" ? FreePolicy::Random
+                                   : FreePolicy::Lifo;
+    }
+    if (step.contains("lifetime")) {
+        const json& l = step["lifetime"];
+        const std::string lp = ptr + "/lifetime";
+        if (!l.is_object() || !l.contains("min") || !l.contains("max") || l.size() != 2 ||
+            !l["min"].is_number_unsigned() || !l["max"].is_number_unsigned() ||
+            l["min"].get<std::uint64_t>() < 1 ||
+            l["max"].get<std::uint64_t>() < l["min"].get<std::uint64_t>())
+            throw SpecError{lp, "lifetime must be {\"min\": A, \"max\": B} with 1 <= A <= B "
+                                "(operations an object lives)"};
+        s.lifetime_min = l["min"].get<std::uint64_t>();
+        s.lifetime_max = l["max"].get<std::uint64_t>();
+    }
+    if (step.contains("max_live")) s.max_live = step["max_live"].get<std::uint64_t>();
+    if (step.contains("free_at_end")) s.free_at_end = step["free_at_end"].get<bool>();
+    if (step.contains("seed")) {
+        s.has_seed = true;
+        s.seed = step["seed"].get<std::uint64_t>();
+    }
+    return s;
+}
+
+std::uint64_t workloadSeed(std::uint64_t scenario_seed, const WorkloadSpec& spec,
+                           const std::string& pointer, std::uint64_t instance) {
+    std::uint64_t h = 1469598103934665603ull; // FNV-1a of the pointer
+    for (unsigned char c : pointer)
+        h = (h ^ c) * 1099511628211ull;
+    return splitmix(splitmix(spec.has_seed ? spec.seed : scenario_seed) ^ h) + instance;
+}
+
+std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
+                               std::uint32_t slot_base, std::vector<std::string>& gfp_table,
+                               std::vector<WorkOp>& out) {
+    WorkloadRng rng(seed);
+    std::vector<std::uint16_t> gfp_index;
+    std::vector<std::uint64_t> gfp_w;
+    for (const auto& [g, w] : spec.gfp) {
+        auto it = std::find(gfp_table.begin(), gfp_table.end(), g);
+        if (it == gfp_table.end()) it = gfp_table.insert(gfp_table.end(), g);
+        gfp_index.push_back(static_cast<std::uint16_t>(it - gfp_table.begin()));
+        gfp_w.push_back(w);
+    }
+    // Live objects ordered by allocation (sequence number), for lifo/fifo and
+    // a uniform random pick by rank; lifetimes in a min-heap (lazy deletion).
+    std::set<std::pair<std::uint64_t, std::uint32_t>> live; // (seq, local slot)
+    std::vector<std::uint64_t> seq_of;                      // by local slot
+    std::vector<std::uint32_t> pool, pos;                   // live slots, for a random pick
+    std::vector<std::uint32_t> free_slots;
+    using Due = std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint32_t>>;
+    std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
+    std::uint32_t nslots = 0;
+    std::uint64_t seq = 0;
+    std::vector<std::uint64_t> kind_w = {spec.alloc_weight, spec.free_weight};
+
+    auto emitFree = [&](std::uint32_t slot) {
+        live.erase({seq_of[slot], slot});
+        const std::uint32_t last = pool.back();
+        pool[pos[slot]] = last;
+        pos[last] = pos[slot];
+        pool.pop_back();
+        free_slots.push_back(slot);
+        WorkOp op;
+        op.kind = WorkOp::FreePages;
+        op.cpu = static_cast<std::uint16_t>(spec.cpus[rng.below(spec.cpus.size())]);
+        op.slot = slot_base + slot;
+        out.push_back(op);
+    };
+    auto pickVictim = [&]() -> std::uint32_t {
+        switch (spec.policy) {
+        case FreePolicy::Lifo:
+            return std::prev(live.end())->second;
+        case FreePolicy::Fifo:
+            return live.begin()->second;
+        case FreePolicy::Random:
+            break;
+        }
+        return pool[rng.below(pool.size())];
+    };
+
+    for (std::uint64_t i = 0; i < spec.count; ++i) {
+        // An object whose lifetime ran out is freed first.
+        while (!due.empty() && !live.count(due.top().second))
+            due.pop();
+        if (!due.empty() && due.top().first <= i) {
+            const std::uint32_t slot = due.top().second.second;
+            due.pop();
+            emitFree(slot);
+            continue;
+        }
+        bool alloc = live.empty() || rng.weighted(kind_w) == 0;
+        if (spec.max_live && live.size() >= spec.max_live) alloc = false;
+        if (!alloc) {
+            emitFree(pickVictim());
+            continue;
+        }
+        WorkOp op;
+        op.kind = WorkOp::AllocPages;
+        op.order = static_cast<std::int8_t>(rng.weighted(spec.order_weight));
+        op.gfp = gfp_index[rng.weighted(gfp_w)];
+        op.cpu = static_cast<std::uint16_t>(spec.cpus[rng.below(spec.cpus.size())]);
+        std::uint32_t slot;
+        if (!free_slots.empty()) {
+            slot = free_slots.back();
+            free_slots.pop_back();
+        } else {
+            slot = nslots++;
+            seq_of.push_back(0);
+            pos.push_back(0);
+        }
+        pos[slot] = static_cast<std::uint32_t>(pool.size());
+        pool.push_back(slot);
+        seq_of[slot] = seq++;
+        live.insert({seq_of[slot], slot});
+        if (spec.lifetime_max) {
+            const std::uint64_t span = spec.lifetime_max - spec.lifetime_min + 1;
+            due.push({i + spec.lifetime_min + rng.below(span), {seq_of[slot], slot}});
+        }
+        op.slot = slot_base + slot;
+        out.push_back(op);
+    }
+    if (spec.free_at_end)
+        while (!live.empty())
+            emitFree(pickVictim());
+    return nslots;
+}
+
+} // namespace mmsim
