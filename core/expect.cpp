@@ -276,7 +276,11 @@ Expected parseExpected(const json& v, const std::string& ptr) {
     if (v.size() != 1)
         throw SpecError{ptr, "a comparison has exactly one operator: {\"<\": N} (==, !=, <, <=, "
                              ">, >=)"};
-    const auto& [op, x] = *v.items().begin();
+    // Not a structured binding of *v.items().begin(): that binds to a
+    // temporary iteration proxy (ASan: stack-use-after-scope).
+    const auto first = v.begin();
+    const std::string op = first.key();
+    const json& x = first.value();
     if (std::find(ops.begin(), ops.end(), op) == ops.end())
         throw SpecError{ptr + "/" + op, "unknown comparison \"" + op + "\" (==, !=, <, <=, >, >=)"};
     if (op != "==" && op != "!=" && !x.is_number())
