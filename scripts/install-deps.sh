@@ -6,7 +6,8 @@ pkgs=(cmake ninja-build g++ pkg-config
       qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
       nlohmann-json3-dev libcli11-dev
       googletest libgtest-dev libbenchmark-dev
-      xvfb xauth clang-14 libclang-rt-14-dev)
+      xvfb xauth clang-14 libclang-rt-14-dev
+      python3 python3-jsonschema)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
