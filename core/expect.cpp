@@ -1,5 +1,6 @@
 // Named numbers and expect steps (see expect.h).
 #include "core/expect.h"
+#include "core/slab.h"
 
 #include "core/error.h"
 #include "core/page_alloc.h"
@@ -117,13 +118,12 @@ std::vector<NamedValue> makeValues() {
                  }});
     v.push_back({"clock", false, false, false, false, "the simulation clock (CPU cycles)",
                  [](S s, Q) { return json(s.clock().now()); }});
-    // Extension point for the slab allocator: the slab ops wire these to
-    // their caches (kmem_cache active objects, as /proc/slabinfo prints).
+    // A slab cache's active objects, as /proc/slabinfo counts them.
     v.push_back({"active_objs", false, false, false, true,
-                 "a slab cache's active objects (slabinfo <active_objs>)", [](S, Q q) -> json {
-                     throw OpError("slab cache '" + q.cache +
-                                   "': slab caches are not modelled "
-                                   "yet");
+                 "a slab cache's active objects (slabinfo <active_objs>)", [](S s, Q q) -> json {
+                     const int c = findCache(s.state().slab, q.cache);
+                     if (c < 0) throw OpError("no slab cache is called '" + q.cache + "'");
+                     return json(slabInfoRow(s.state().slab, c).active_objs);
                  }});
     return v;
 }

@@ -576,7 +576,7 @@ TEST(SlabPages, ReclaimableCacheUsesReclaimablePageblocks) {
         for (const Zone& zz : n.zones)
             if (zz.spanned_pages && zz.spans(d.slabs[0].pfn)) z = &zz;
     ASSERT_NE(z, nullptr);
-    EXPECT_EQ(z->allocated.at(d.slabs[0].pfn).mt, MIGRATE_RECLAIMABLE);
+    EXPECT_EQ(z->allocated.get(d.slabs[0].pfn).mt, MIGRATE_RECLAIMABLE);
 }
 
 // ---- a random mixed workload with the invariants after every step ----
