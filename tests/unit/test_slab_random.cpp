@@ -1,0 +1,132 @@
+// Long random mixed workloads of the slab layer and the page allocator,
+// driven through the core API (not scenario JSON, so a million operations
+// stay cheap), with the slab and buddy invariant checkers on. CI runs a
+// reduced size; MMSIM_SLAB_FULL=1 runs the issue's 1 million operations x
+// 10 seeds per policy, MMSIM_SLAB_OPS / MMSIM_SLAB_SEEDS set other sizes.
+#include "core/scenario.h"
+#include "core/simulation.h"
+#include "core/slab.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace mmsim {
+namespace {
+
+long envLong(const char* name, long dflt) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::strtol(v, nullptr, 10) : dflt;
+}
+
+std::string scenarioText(const char* version, const char* slab) {
+    return std::string(R"({"format": "mmsim-scenario/1", "machine": {"cpus": 4, "e820": [
+        {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
+        {"addr": "0x100000", "size": "0x1ff00000", "type": "usable"}],
+        "kernel": {"version": ")") +
+           version + R"(", "slab": ")" + slab + R"("}}, "steps": [
+        {"op": "kmem_cache_create", "name": "obj", "size": 300, "flags": ["SLAB_HWCACHE_ALIGN"]},
+        {"op": "kmem_cache_create", "name": "rcl", "size": 72, "flags": ["SLAB_RECLAIM_ACCOUNT"]}]})";
+}
+
+struct Live {
+    int cache = -1; // -1: a page block
+    SlabObj obj;
+    pfn_t pfn = NO_PFN;
+    int order = 0;
+};
+
+// One seeded run: returns the number of allocations that failed (a full
+// machine is a normal outcome, not an error).
+void runMixed(const char* version, const char* slab, unsigned seed, long ops) {
+    Simulation sim(loadScenario(scenarioText(version, slab), "<random>"));
+    sim.runAll();
+    SlabState& s = sim.state().slab;
+    MmModel& mm = sim.state().mm;
+    const KernelProfile& prof = sim.scenario().machine.profile;
+    const gfp_t kernel = *parseGfp("GFP_KERNEL", prof, nullptr);
+    const gfp_t movable = *parseGfp("GFP_HIGHUSER_MOVABLE", prof, nullptr);
+    const int obj = findCache(s, "obj"), rcl = findCache(s, "rcl");
+    ASSERT_GE(obj, 0);
+    ASSERT_GE(rcl, 0);
+
+    std::mt19937_64 rng(seed);
+    std::vector<Live> live;
+    std::vector<std::uint64_t> held(s.caches.size() + 64, 0); // objects we hold per cache
+    EventSink ev;
+    auto check = [&](long i) {
+        ASSERT_EQ(checkSlabInvariants(s, mm), "") << "seed " << seed << " after op " << i;
+        ASSERT_EQ(checkBuddyInvariants(mm), "") << "seed " << seed << " after op " << i;
+        for (std::size_t c = 0; c < s.caches.size(); ++c)
+            ASSERT_EQ(s.caches[c].objects_out, held[c])
+                << s.caches[c].name << ", seed " << seed << " after op " << i;
+    };
+    for (long i = 0; i < ops; ++i) {
+        ev.clear();
+        const unsigned r = static_cast<unsigned>(rng() % 100);
+        const int cpu = static_cast<int>(rng() % 4);
+        if (live.size() > 20000 || (r >= 60 && r < 95 && !live.empty())) {
+            const std::size_t k = static_cast<std::size_t>(rng() % live.size());
+            const Live l = live[k];
+            live[k] = live.back();
+            live.pop_back();
+            if (l.cache < 0) {
+                ASSERT_TRUE(freePages(mm, l.pfn, l.order, &ev, cpu).ok);
+            } else {
+                ASSERT_TRUE(slabObjLive(s, l.cache, l.obj));
+                kmemCacheFree(s, mm, l.cache, l.obj, cpu, &ev);
+                --held[static_cast<std::size_t>(l.cache)];
+            }
+        } else if (r < 35) { // kmalloc of 8 B .. 16 KiB
+            const std::size_t size = (std::size_t{8} << (rng() % 12)) - rng() % 7;
+            const int c = kmallocCache(s, size, kernel);
+            if (c < 0) {
+                AllocRequest rq{kernel, static_cast<int>(getOrder(size)), cpu};
+                const AllocOutcome o = allocPages(mm, rq, &ev);
+                if (o.ok) live.push_back({-1, {}, o.pfn, rq.order});
+            } else {
+                SlabObj so;
+                if (kmemCacheAlloc(s, mm, c, cpu, kernel, &so, &ev)) {
+                    live.push_back({c, so});
+                    ++held[static_cast<std::size_t>(c)];
+                }
+            }
+        } else if (r < 55) { // a cache of our own
+            const int c = rng() % 3 ? obj : rcl;
+            SlabObj so;
+            if (kmemCacheAlloc(s, mm, c, cpu, kernel, &so, &ev)) {
+                live.push_back({c, so});
+                ++held[static_cast<std::size_t>(c)];
+            }
+        } else if (r < 60) { // pages beside the slabs
+            AllocRequest rq{movable, static_cast<int>(rng() % 4), cpu};
+            const AllocOutcome o = allocPages(mm, rq, &ev);
+            if (o.ok) live.push_back({-1, {}, o.pfn, rq.order});
+        } else {
+            kmemCacheShrink(s, mm, rng() % 2 ? obj : kmallocCache(s, 64, kernel), &ev);
+        }
+        if (i < 2000 || i % 5000 == 0) {
+            check(i);
+            if (::testing::Test::HasFatalFailure()) return;
+        }
+    }
+    check(ops);
+}
+
+TEST(SlabRandomLong, MixedSlabAndPagesWithInvariants) {
+    const bool full = std::getenv("MMSIM_SLAB_FULL") != nullptr;
+    const long ops = envLong("MMSIM_SLAB_OPS", full ? 1000000 : 100000);
+    const long seeds = envLong("MMSIM_SLAB_SEEDS", full ? 10 : 2);
+    for (auto [version, slab] : {std::pair{"6.12", "slub"}, {"6.1", "slub"}, {"6.1", "slab"}})
+        for (long seed = 1; seed <= seeds; ++seed) {
+            SCOPED_TRACE(std::string(version) + " " + slab);
+            runMixed(version, slab, static_cast<unsigned>(seed), ops);
+            if (HasFatalFailure()) return;
+        }
+}
+
+} // namespace
+} // namespace mmsim
