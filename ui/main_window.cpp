@@ -205,22 +205,25 @@ void MainWindow::buildMenus() {
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
+// A refused open or import: the status bar says why, and (interactive) a
+// dialog; the current scenario stays.
+void MainWindow::refuse(const QString& status, const QString& title, const QString& text,
+                        const QString& error, bool interactive) {
+    last_error_ = error;
+    statusBar()->showMessage(status + ": " + error, 15000);
+    if (!interactive) return;
+    auto* box = new QMessageBox(QMessageBox::Critical, title, text, QMessageBox::Ok, this);
+    box->setInformativeText(error);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
 bool MainWindow::openScenario(const QString& path, bool interactive) {
     interactive_ = interactive;
     QString error;
     if (!controller_->open(path, &error)) {
-        last_error_ = error;
-        statusBar()->showMessage(tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), error),
-                                 15000);
-        if (interactive) {
-            auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot open scenario"),
-                                        tr("The scenario was not opened; the current one is "
-                                           "kept."),
-                                        QMessageBox::Ok, this);
-            box->setInformativeText(error);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-        }
+        refuse(tr("Cannot open %1").arg(QFileInfo(path).fileName()), tr("Cannot open scenario"),
+               tr("The scenario was not opened; the current one is kept."), error, interactive);
         return false;
     }
     path_ = path;
@@ -402,18 +405,9 @@ bool MainWindow::importBootLog(const QString& log_path, bool interactive) {
         error = QString::fromStdString(e.what());
     }
     if (error.isEmpty()) return openScenario(out, interactive);
-    last_error_ = error;
-    statusBar()->showMessage(tr("Cannot import %1: %2").arg(QFileInfo(log_path).fileName(), error),
-                             15000);
-    if (interactive) {
-        auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot import boot log"),
-                                    tr("The boot log was not imported; the current scenario is "
-                                       "kept."),
-                                    QMessageBox::Ok, this);
-        box->setInformativeText(error);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-    }
+    refuse(tr("Cannot import %1").arg(QFileInfo(log_path).fileName()),
+           tr("Cannot import boot log"),
+           tr("The boot log was not imported; the current scenario is kept."), error, interactive);
     return false;
 }
 

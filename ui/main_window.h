@@ -100,6 +100,8 @@ class MainWindow : public QMainWindow {
     void closeEvent(QCloseEvent* e) override;
 
   private:
+    void refuse(const QString& status, const QString& title, const QString& text,
+                const QString& error, bool interactive);
     void buildUi();
     void buildMenus();
     void onSnapshot(const SnapshotPtr& snap);
