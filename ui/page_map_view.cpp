@@ -18,11 +18,14 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
+#include <cmath>
+
 namespace mmsim::ui {
 
 namespace {
 
 constexpr int kBlockCell = 14;
+constexpr int kBlockCellMax = 40;
 constexpr int kPageCell = 8;
 constexpr int kMargin = 4;
 constexpr int kFitItem = -100;
@@ -82,7 +85,12 @@ int PageMapCanvas::maxLevel() const {
 }
 
 int PageMapCanvas::cellSize() const {
-    return level_ == kPages ? kPageCell : kBlockCell;
+    if (level_ == kPages) return kPageCell;
+    // Few cells (a small machine): larger cells, in a roughly square block
+    // that uses the width, so that the map is not a speck in a corner.
+    const double n = std::max<std::size_t>(1, cells_.size());
+    const int across = static_cast<int>(std::ceil(std::sqrt(n) * 1.6));
+    return std::clamp((width() - 2 * kMargin) / std::max(1, across), kBlockCell, kBlockCellMax);
 }
 
 int PageMapCanvas::columns() const {
