@@ -2,6 +2,7 @@
 
 #include "core/scenario.h"
 #include "core/simulation.h"
+#include "core/slab_series.h"
 #include "core/timeseries.h"
 
 #include <CLI/CLI.hpp>
@@ -54,6 +55,7 @@ int exportCharts(const std::string& scenario, const ExportOptions& opts, int arg
     // The run (bad scenarios throw InputError: the caller exits 2).
     Simulation sim(loadScenarioFile(scenario));
     SeriesRecorder rec(SeriesRecorder::kDefaultCap, opts.frag_order);
+    rec.addProvider(makeSlabSeriesProvider());
     for (long i = 0; (opts.steps < 0 || i < opts.steps) && !sim.done(); ++i) {
         sim.step();
         rec.sample(sim);

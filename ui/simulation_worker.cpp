@@ -1,6 +1,7 @@
 #include "ui/simulation_worker.h"
 
 #include "core/simulation.h"
+#include "core/slab_series.h"
 #include "core/timeseries.h"
 
 namespace mmsim::ui {
@@ -14,6 +15,7 @@ void SimulationWorker::load(std::shared_ptr<Simulation> sim, quint64 generation)
     sim_ = std::move(sim);
     log_before_ = sim_ ? sim_->kernelLog().size() : 0;
     recorder_ = std::make_shared<SeriesRecorder>();
+    recorder_->addProvider(makeSlabSeriesProvider());
     series_.reset();
     series_dirty_ = true;
     if (sim_) publish(generation);

@@ -6,9 +6,11 @@
 #include "core/scenario.h"
 #include "core/simulation.h"
 #include "core/slab.h"
+#include "core/slab_series.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -126,6 +128,57 @@ TEST(SlabRandomLong, MixedSlabAndPagesWithInvariants) {
             runMixed(version, slab, static_cast<unsigned>(seed), ops);
             if (HasFatalFailure()) return;
         }
+}
+
+} // namespace
+} // namespace mmsim
+
+namespace mmsim {
+namespace {
+
+// The slab columns of the time series follow slabinfo's counts, row by row.
+TEST(SlabSeries, ColumnsFollowSlabinfo) {
+    Simulation sim(
+        loadScenario(std::string(R"({"format": "mmsim-scenario/1", "machine": {"cpus": 2, "e820": [
+        {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
+        {"addr": "0x100000", "size": "0xff00000", "type": "usable"}]}, "steps": [
+        {"op": "kmem_cache_create", "name": "obj", "size": 300},
+        {"op": "kmem_cache_alloc", "cache": "obj", "count": 40, "as": "a"},
+        {"op": "kmem_cache_alloc", "cache": "obj", "count": 7, "as": "b"},
+        {"op": "kmem_cache_free", "ref": "a"},
+        {"op": "kmem_cache_shrink", "cache": "obj"}]})"),
+                     "<series>"));
+    SeriesRecorder rec;
+    rec.addProvider(makeSlabSeriesProvider());
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> want; // active, total after each step
+    while (!sim.done()) {
+        sim.step();
+        rec.sample(sim);
+        const int c = findCache(sim.state().slab, "obj");
+        if (c >= 0) {
+            const SlabInfoRow r = slabInfoRow(sim.state().slab, c);
+            want.emplace_back(r.active_objs, r.num_objs);
+        }
+    }
+    const TimeSeries ts = rec.series(sim);
+    const int act = ts.column("slab.obj.active_objs"), tot = ts.column("slab.obj.num_objs");
+    ASSERT_GE(act, 0);
+    ASSERT_GE(tot, 0);
+    // The cache has columns from its first slab on; rows before read NaN.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> got;
+    for (std::size_t r = 0; r < ts.rows(); ++r)
+        if (!std::isnan(ts.col(act)[r]))
+            got.emplace_back(static_cast<std::uint64_t>(ts.col(act)[r]),
+                             static_cast<std::uint64_t>(ts.col(tot)[r]));
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got.back(), want.back());
+    // Every row, from the cache's first slab on, is slabinfo's pair then.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> from_first;
+    for (const auto& w : want)
+        if (w.second > 0 || !from_first.empty()) from_first.push_back(w);
+    EXPECT_EQ(got, from_first);
+    // Empty kmalloc caches get no columns.
+    EXPECT_LT(ts.column("slab.kmalloc-8.active_objs"), 0);
 }
 
 } // namespace
