@@ -12,9 +12,12 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
 fi
 mkdir -p out
 cli=build/release/app/mmsim-cli
-for v in e820 memblock boot iomem zoneinfo buddyinfo; do
+for v in e820 memblock boot iomem zoneinfo buddyinfo pagetypeinfo unusable_index extfrag_index \
+         slabinfo cycles; do
   echo "===== $v"
   "$cli" run scenarios/default.json --print "$v"
 done > out/report.txt
-"$cli" run scenarios/default.json --trace out/dmesg.txt
-echo "no display: wrote out/report.txt (kernel views) and out/dmesg.txt (kernel log of the run)"
+"$cli" run scenarios/default.json --print dmesg --trace out/trace.txt > out/dmesg.txt
+"$cli" export-charts scenarios/default.json --out out/charts > /dev/null
+echo "no display: wrote out/report.txt (kernel views), out/dmesg.txt (kernel log),"
+echo "out/trace.txt (ftrace-style events with cycle stamps) and out/charts/ (PNG, PDF, SVG, CSV, JSON)"
