@@ -14,6 +14,7 @@
 #include "ui/simulation_controller.h"
 #include "ui/zones_view.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -25,8 +26,11 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QSettings>
+#include <QSignalBlocker>
+#include <QSlider>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
@@ -119,6 +123,10 @@ void MainWindow::buildUi() {
     clock_label_ = new QLabel(this);
     clock_label_->setObjectName("cycle-clock");
     clock_label_->setToolTip(tr("The simulated cycle clock and the cost of the last operation"));
+    score_label_ = new QLabel(this);
+    score_label_->setObjectName("predict-score");
+    score_label_->setToolTip(tr("Predictions answered right / asked"));
+    statusBar()->addPermanentWidget(score_label_);
     statusBar()->addPermanentWidget(clock_label_);
     statusBar()->addPermanentWidget(state_label_);
     statusBar()->addPermanentWidget(profile_label_);
@@ -151,6 +159,13 @@ void MainWindow::buildMenus() {
                                &MainWindow::stepForward);
     step_act_->setShortcut(Qt::Key_F10);
     step_act_->setToolTip(tr("Run the next step (F10)"));
+    back_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaSeekBackward), tr("Step &back"),
+                               this, &MainWindow::stepBack);
+    back_act_->setShortcuts(
+        {QKeySequence(Qt::SHIFT | Qt::Key_F10), QKeySequence(Qt::CTRL | Qt::Key_Left)});
+    back_act_->setToolTip(tr("Undo the last step: back to the state before it (Shift+F10, "
+                             "Ctrl+Left)"));
+    back_act_->setEnabled(false);
     run_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaPlay), tr("&Run to end"), this,
                               &MainWindow::runToEnd);
     run_act_->setShortcut(Qt::Key_F5);
@@ -167,10 +182,21 @@ void MainWindow::buildMenus() {
     auto* tb = new QToolBar(tr("Timeline"), this);
     tb->setObjectName("timeline");
     tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->addAction(back_act_);
     tb->addAction(step_act_);
     tb->addAction(run_act_);
     tb->addAction(pause_act_);
     tb->addAction(reset_act_);
+    tb->addSeparator();
+    scrubber_ = new QSlider(Qt::Horizontal, tb);
+    scrubber_->setObjectName("scrubber");
+    scrubber_->setRange(0, 0);
+    scrubber_->setMinimumWidth(240);
+    scrubber_->setToolTip(tr("Drag to any step of the run: the state after that many steps"));
+    // Moved by the user (drag, click, keys); the snapshots set it with
+    // signals blocked.
+    connect(scrubber_, &QSlider::valueChanged, this, &MainWindow::seekTo);
+    tb->addWidget(scrubber_);
     addToolBar(Qt::BottomToolBarArea, tb);
 
     view_menu_ = menuBar()->addMenu(tr("&View"));
@@ -233,6 +259,10 @@ bool MainWindow::openScenario(const QString& path, bool interactive) {
 }
 
 void MainWindow::onScenario(const ScenarioInfo& info) {
+    asked_.clear();
+    score_right_ = score_asked_ = 0;
+    score_label_->clear();
+    shown_executed_ = -1;
     scenario_->setScenario(info);
     explanation_->setScenario(info);
     setWindowTitle(info.title + QStringLiteral(" — mmsim"));
@@ -242,6 +272,62 @@ void MainWindow::onScenario(const ScenarioInfo& info) {
 
 void MainWindow::onSnapshot(const SnapshotPtr& snap) {
     if (!snap) return;
+    if (asking_) {
+        held_ = snap;
+        return;
+    }
+    if (shouldAsk(*snap)) {
+        askPrediction(snap);
+        return;
+    }
+    applySnapshot(snap);
+}
+
+bool MainWindow::shouldAsk(const Snapshot& snap) const {
+    return interactive_ && snap.has_prediction && !snap.prediction_choices.isEmpty() &&
+           !controller_->running() && snap.executed == shown_executed_ + 1 &&
+           !asked_.contains(snap.prediction_step);
+}
+
+void MainWindow::askPrediction(const SnapshotPtr& snap) {
+    asking_ = true;
+    asked_.append(snap->prediction_step);
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Predict"), snap->prediction_question,
+                                QMessageBox::NoButton, this);
+    box->setInformativeText(tr("Choose what the kernel does next; the views show it after."));
+    QList<QAbstractButton*> buttons;
+    for (const QString& c : snap->prediction_choices)
+        buttons.append(box->addButton(c, QMessageBox::AcceptRole));
+    box->addButton(tr("Skip"), QMessageBox::RejectRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, buttons, snap] {
+        const int chosen = static_cast<int>(buttons.indexOf(box->clickedButton()));
+        asking_ = false;
+        SnapshotPtr show = held_ ? held_ : snap;
+        held_.reset();
+        applySnapshot(show);
+        QString verdict;
+        if (chosen >= 0) {
+            ++score_asked_;
+            const bool right = chosen == snap->prediction_correct;
+            if (right) ++score_right_;
+            score_label_->setText(tr("predictions %1 / %2").arg(score_right_).arg(score_asked_));
+            verdict = right ? tr("Right.") : tr("Not quite.");
+        }
+        const QString text =
+            tr("%1 The answer: %2").arg(verdict, snap->prediction_answer).trimmed();
+        statusBar()->showMessage(text, 15000);
+        auto* ans = new QMessageBox(QMessageBox::Information, tr("Prediction"), text,
+                                    QMessageBox::Ok, this);
+        ans->setInformativeText(snap->prediction_explanation);
+        ans->setAttribute(Qt::WA_DeleteOnClose);
+        ans->open();
+    });
+    box->open();
+}
+
+void MainWindow::applySnapshot(const SnapshotPtr& snap) {
+    shown_executed_ = snap->executed;
     scenario_->setSnapshot(snap);
     explanation_->setSnapshot(snap);
     // The visible tab first: it is what the user looks at.
@@ -256,7 +342,17 @@ void MainWindow::onSnapshot(const SnapshotPtr& snap) {
     clock_label_->setText(clockText(*snap));
     step_label_->setText(tr("step %1 / %2").arg(snap->executed).arg(snap->total));
     step_act_->setEnabled(!snap->done);
+    back_act_->setEnabled(snap->executed > 0);
     run_act_->setEnabled(!snap->done && !controller_->running());
+    if (scrubber_->maximum() != snap->total) {
+        const QSignalBlocker block(scrubber_);
+        scrubber_->setRange(0, snap->total);
+    }
+    // Not under the user's hand: a drag ahead of the worker keeps its place.
+    if (!scrubber_->isSliderDown() && !controller_->seekPending()) {
+        const QSignalBlocker block(scrubber_);
+        scrubber_->setValue(snap->executed);
+    }
 }
 
 void MainWindow::onRefused(const QString& message) {
@@ -282,6 +378,12 @@ void MainWindow::onRunning(bool running) {
 
 void MainWindow::stepForward() {
     controller_->step();
+}
+void MainWindow::stepBack() {
+    controller_->back();
+}
+void MainWindow::seekTo(int n) {
+    controller_->seek(n);
 }
 void MainWindow::runToEnd() {
     controller_->run();

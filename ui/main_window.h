@@ -15,6 +15,7 @@ class QAction;
 class QActionGroup;
 class QDockWidget;
 class QLabel;
+class QSlider;
 class QTabWidget;
 
 namespace mmsim {
@@ -48,6 +49,9 @@ class MainWindow : public QMainWindow {
     const QString& lastError() const { return last_error_; }
     // Timeline commands; they run on the simulation thread.
     void stepForward();
+    void stepBack();
+    // To the state after n steps (what the scrubber does).
+    void seekTo(int n);
     void runToEnd();
     void pause();
     void resetScenario();
@@ -72,6 +76,8 @@ class MainWindow : public QMainWindow {
     BuddyView* buddyView() const { return buddy_; }
     PageMapView* pageMapView() const { return pagemap_; }
     EventLog* eventLog() const { return event_log_; }
+    QSlider* scrubber() const { return scrubber_; }
+    QAction* backAction() const { return back_act_; }
     QString clockLabelText() const;
     // Imports a dmesg file as a scenario (kept under the app data folder)
     // and opens it; on error shows it (a dialog when interactive) and keeps
@@ -105,6 +111,11 @@ class MainWindow : public QMainWindow {
     void buildUi();
     void buildMenus();
     void onSnapshot(const SnapshotPtr& snap);
+    void applySnapshot(const SnapshotPtr& snap);
+    // A predict step reached by one step forward (interactive only): asks
+    // its question before the views show the step, then tells the answer.
+    bool shouldAsk(const Snapshot& snap) const;
+    void askPrediction(const SnapshotPtr& snap);
     void onScenario(const ScenarioInfo& info);
     void onRefused(const QString& message);
     void onRunning(bool running);
@@ -137,9 +148,17 @@ class MainWindow : public QMainWindow {
     ExplanationPanel* explanation_ = nullptr;
     ChartsDock* charts_ = nullptr;
     QLabel* step_label_ = nullptr;
+    QLabel* score_label_ = nullptr;
+    bool asking_ = false;
+    SnapshotPtr held_;        // arrived while a question was open
+    int shown_executed_ = -1; // the step count the views show
+    QList<int> asked_;        // predict steps asked since the scenario was opened
+    int score_right_ = 0, score_asked_ = 0;
     QLabel* state_label_ = nullptr;
     QLabel* profile_label_ = nullptr;
     QAction* step_act_ = nullptr;
+    QAction* back_act_ = nullptr;
+    QSlider* scrubber_ = nullptr;
     QAction* run_act_ = nullptr;
     QAction* pause_act_ = nullptr;
     QAction* reset_act_ = nullptr;

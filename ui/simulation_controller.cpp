@@ -1,6 +1,7 @@
 #include "ui/simulation_controller.h"
 
 #include "core/simulation.h"
+#include "core/timeline.h"
 #include "ui/simulation_worker.h"
 
 #include <QCoreApplication>
@@ -36,10 +37,10 @@ SimulationController::~SimulationController() {
 bool SimulationController::open(const QString& path, QString* error) {
     try {
         auto sc = std::make_shared<const Scenario>(loadScenarioFile(path.toStdString()));
-        auto sim = std::make_shared<Simulation>(Scenario(*sc));
+        auto tl = std::make_shared<Timeline>(Scenario(*sc));
         scenario_ = std::move(sc);
         info_ = makeScenarioInfo(*scenario_, path);
-        install(std::move(sim));
+        install(std::move(tl));
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
@@ -48,30 +49,38 @@ bool SimulationController::open(const QString& path, QString* error) {
     return true;
 }
 
-void SimulationController::install(std::shared_ptr<Simulation> sim) {
+const Simulation* SimulationController::simulation() const {
+    return timeline_ ? &timeline_->sim() : nullptr;
+}
+
+void SimulationController::queued() {
+    ++pending_commands_;
+    if (pending_commands_ == 1) emit busyChanged(true);
+}
+
+void SimulationController::install(std::shared_ptr<Timeline> tl) {
     // Stop a run of the old simulation; its late snapshots carry an old
     // generation and are dropped.
     stop_->store(true);
     stop_ = std::make_shared<std::atomic<bool>>(false);
     ++generation_;
     pending_.reset();
-    sim_ = sim;
+    timeline_ = tl;
+    seek_target_ = std::make_shared<std::atomic<long long>>(-1);
     if (running_) {
         running_ = false;
         emit runningChanged(false);
     }
-    ++pending_commands_;
-    if (pending_commands_ == 1) emit busyChanged(true);
+    queued();
     const quint64 gen = generation_;
     SimulationWorker* w = worker_;
     QMetaObject::invokeMethod(
-        worker_, [w, sim, gen] { w->load(sim, gen); }, Qt::QueuedConnection);
+        worker_, [w, tl, gen] { w->load(tl, gen); }, Qt::QueuedConnection);
 }
 
 void SimulationController::command(int kind) {
-    if (!sim_) return;
-    ++pending_commands_;
-    if (pending_commands_ == 1) emit busyChanged(true);
+    if (!timeline_) return;
+    queued();
     const quint64 gen = generation_;
     SimulationWorker* w = worker_;
     if (kind == SimulationWorker::Run) {
@@ -80,6 +89,9 @@ void SimulationController::command(int kind) {
         auto stop = stop_;
         QMetaObject::invokeMethod(
             worker_, [w, gen, stop] { w->run(gen, stop); }, Qt::QueuedConnection);
+    } else if (kind == SimulationWorker::Back) {
+        QMetaObject::invokeMethod(
+            worker_, [w, gen] { w->back(gen); }, Qt::QueuedConnection);
     } else {
         QMetaObject::invokeMethod(
             worker_, [w, gen] { w->step(gen); }, Qt::QueuedConnection);
@@ -101,10 +113,29 @@ void SimulationController::pause() {
     stop_ = std::make_shared<std::atomic<bool>>(false);
 }
 
+void SimulationController::back() {
+    if (!timeline_) return;
+    if (running_) pause();
+    command(SimulationWorker::Back);
+}
+
+void SimulationController::seek(int n) {
+    if (!timeline_ || n < 0) return;
+    if (running_) pause();
+    // A seek already queued and not started takes the new target itself.
+    if (seek_target_->exchange(n) != -1) return;
+    queued();
+    const quint64 gen = generation_;
+    SimulationWorker* w = worker_;
+    auto target = seek_target_;
+    QMetaObject::invokeMethod(
+        worker_, [w, gen, target] { w->seek(gen, target); }, Qt::QueuedConnection);
+}
+
 void SimulationController::reset() {
     if (!scenario_) return;
     try {
-        install(std::make_shared<Simulation>(Scenario(*scenario_)));
+        install(std::make_shared<Timeline>(Scenario(*scenario_)));
     } catch (const std::exception& e) {
         emit stepRefused(QString::fromStdString(e.what()));
     }

@@ -1,8 +1,8 @@
-// The bridge between core and the views. It owns the core::Simulation,
-// runs its steps on a worker thread and publishes immutable snapshots
-// through queued signals; repaint is coalesced by a refresh timer in the
-// GUI thread (at most 60 snapshots per second reach the views). It never
-// decides what memory does: it only calls Simulation::step().
+// The bridge between core and the views. It owns the core::Timeline (a
+// Simulation that can also go back and seek), moves it on a worker thread and publishes immutable
+// snapshots through queued signals; repaint is coalesced by a refresh timer in the GUI thread (at
+// most 60 snapshots per second reach the views). It never decides what memory does: it only moves
+// the timeline.
 #pragma once
 
 #include "ui/snapshot.h"
@@ -16,6 +16,7 @@
 
 namespace mmsim {
 class Simulation;
+class Timeline;
 struct Scenario;
 } // namespace mmsim
 
@@ -41,16 +42,25 @@ class SimulationController : public QObject {
     void run();
     void pause();
     void reset();
+    // One step back (stops a run first).
+    void back();
+    // To the state after n steps (stops a run first). Requests made while
+    // the worker is busy collapse: only the newest position is sought.
+    void seek(int n);
 
     bool busy() const { return pending_commands_ > 0; }
+    int pendingCommands() const { return pending_commands_; }
     bool running() const { return running_; }
+    // A seek asked for and not started yet.
+    bool seekPending() const { return seek_target_ && seek_target_->load() != -1; }
     // Processes events until every queued command has finished and its
     // snapshot has reached the views (or the timeout expires).
     bool waitIdle(int timeout_ms = 30000);
     // The newest snapshot the views were given (may be null before open).
     SnapshotPtr snapshot() const { return delivered_; }
     // The live simulation: read it only while !busy() (tests, screenshots).
-    const mmsim::Simulation* simulation() const { return sim_.get(); }
+    const mmsim::Simulation* simulation() const;
+    const mmsim::Timeline* timeline() const { return timeline_.get(); }
 
     static constexpr int kRefreshIntervalMs = 16; // ~60 fps
 
@@ -62,7 +72,8 @@ class SimulationController : public QObject {
     void busyChanged(bool busy);
 
   private:
-    void install(std::shared_ptr<mmsim::Simulation> sim);
+    void install(std::shared_ptr<mmsim::Timeline> timeline);
+    void queued();
     void command(int kind);
     void onWorkerSnapshot(const mmsim::ui::SnapshotPtr& snap, quint64 generation);
     void onWorkerRefused(const QString& message, quint64 generation);
@@ -72,7 +83,8 @@ class SimulationController : public QObject {
     QThread thread_;
     SimulationWorker* worker_ = nullptr;
     std::shared_ptr<const mmsim::Scenario> scenario_;
-    std::shared_ptr<mmsim::Simulation> sim_;
+    std::shared_ptr<mmsim::Timeline> timeline_;
+    std::shared_ptr<std::atomic<long long>> seek_target_;
     ScenarioInfo info_;
     quint64 generation_ = 0;
     int pending_commands_ = 0;

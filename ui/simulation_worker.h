@@ -1,5 +1,6 @@
-// Runs on the controller's worker thread: steps the simulation and builds
-// snapshots. Only SimulationController talks to it, through queued calls.
+// Runs on the controller's worker thread: moves the timeline (forward, back,
+// to any position) and builds snapshots. Only SimulationController talks to it, through queued
+// calls.
 #pragma once
 
 #include "ui/snapshot.h"
@@ -9,9 +10,10 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 namespace mmsim {
-class Simulation;
+class Timeline;
 class SeriesRecorder;
 struct TimeSeries;
 }
@@ -21,12 +23,16 @@ namespace mmsim::ui {
 class SimulationWorker : public QObject {
     Q_OBJECT
   public:
-    enum Command { Load, Step, Run };
+    enum Command { Load, Step, Run, Back, Seek };
 
     // All called on the worker thread.
-    void load(std::shared_ptr<mmsim::Simulation> sim, quint64 generation);
+    void load(std::shared_ptr<mmsim::Timeline> timeline, quint64 generation);
     void step(quint64 generation);
     void run(quint64 generation, std::shared_ptr<std::atomic<bool>> stop);
+    void back(quint64 generation);
+    // Seeks to the newest position in *target (taking it, leaving -1):
+    // requests made while the worker was busy collapse into one seek.
+    void seek(quint64 generation, std::shared_ptr<std::atomic<long long>> target);
 
   signals:
     void snapshotReady(const mmsim::ui::SnapshotPtr& snap, quint64 generation);
@@ -36,9 +42,16 @@ class SimulationWorker : public QObject {
   private:
     bool stepOnce(quint64 generation); // false when refused
     void publish(quint64 generation, bool final = true);
+    // After a move other than one step forward: the step log and the series.
+    void moved();
+    void noteLogLength();
 
-    std::shared_ptr<mmsim::Simulation> sim_;
+    std::shared_ptr<mmsim::Timeline> tl_;
     std::size_t log_before_ = 0;
+    // Kernel log length after n steps, as far as known (the run is
+    // deterministic, so a replay gives the same lengths): the step log of
+    // the step before a position reached going back.
+    std::vector<std::size_t> log_len_;
     std::uint64_t serial_ = 0;
     // Time series for the charts, recorded here after every step; a copy
     // goes out with a snapshot at most every kSeriesPublishMs while running.

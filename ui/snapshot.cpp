@@ -174,6 +174,16 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
     snap->executed = static_cast<int>(sim.executed());
     snap->total = static_cast<int>(sim.totalOps());
     snap->done = sim.done();
+    if (const auto& p = sim.lastPrediction()) {
+        snap->has_prediction = true;
+        snap->prediction_step = static_cast<int>(p->step);
+        snap->prediction_question = QString::fromStdString(p->question);
+        for (const std::string& c : p->choices)
+            snap->prediction_choices << QString::fromStdString(c);
+        snap->prediction_correct = p->correct;
+        snap->prediction_answer = QString::fromStdString(p->answer);
+        snap->prediction_explanation = QString::fromStdString(p->explanation);
+    }
     snap->profile = QString::fromStdString(st.mm.profile.name());
     snap->release = QString::fromStdString(st.mm.profile.release());
     snap->bios_e820 = e820Rows(st.bios_e820);

@@ -163,6 +163,16 @@ struct Snapshot {
     // The owner of pfn (a named allocation), or an empty string.
     QString ownerOf(std::uint64_t pfn) const;
 
+    // The question of a predict step just executed (the GUI asks it before
+    // showing this snapshot); prediction_correct is -1 when no choice is right.
+    bool has_prediction = false;
+    int prediction_step = -1;
+    QString prediction_question;
+    QStringList prediction_choices;
+    int prediction_correct = -1;
+    QString prediction_answer;
+    QString prediction_explanation;
+
     QStringList step_log;       // what the last step printed (capped)
     QStringList memblock_debug; // the last memblock=debug lines (capped)
     int log_lines = 0;

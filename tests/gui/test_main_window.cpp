@@ -22,9 +22,13 @@
 
 #include <QAbstractItemModelTester>
 #include <QImage>
+#include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -42,6 +46,9 @@ class MainWindowTest : public QObject {
     void steppingAnImportedBootMovesEveryView();
     void runPauseAndReset();
     void refusedStepIsReported();
+    void backUndoesSteps();
+    void scrubberSeeksLikeSteps();
+    void predictStepAsksFirst();
     void modelsPassTheTester();
     void procViewHighlightsChangedLines();
     void showViewAndThemes();
@@ -257,6 +264,141 @@ void MainWindowTest::refusedStepIsReported() {
     QVERIFY(!w.lastError().isEmpty());
     QVERIFY2(w.lastError().contains("double-free-reserved.json:"), qPrintable(w.lastError()));
     QVERIFY(!w.simulation()->done());
+}
+
+static const QString kBuddy = QStringLiteral(MMSIM_SCENARIOS "/06-buddy-split-merge.json");
+
+// A fresh window with the scenario stepped n times.
+static void steppedFresh(mmsim::ui::MainWindow& w, const QString& path, int n) {
+    QVERIFY(w.openScenario(path, false));
+    QVERIFY(w.waitIdle());
+    for (int i = 0; i < n; ++i)
+        w.stepForward();
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.simulation()->executed(), std::size_t(n));
+}
+
+void MainWindowTest::backUndoesSteps() {
+    mmsim::ui::MainWindow w;
+    steppedFresh(w, kBuddy, 5);
+    const QString at5 = w.viewText("buddyinfo");
+    const QString total = QString::number(w.simulation()->totalOps());
+    QCOMPARE(w.scrubber()->value(), 5);
+    QCOMPARE(w.scrubber()->maximum(), total.toInt());
+    QVERIFY(w.backAction()->isEnabled());
+    QVERIFY(w.backAction()->shortcuts().contains(QKeySequence(Qt::SHIFT | Qt::Key_F10)));
+    QVERIFY(w.backAction()->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::Key_Left)));
+    QVERIFY(w.backAction()->toolTip().contains("Shift+F10"));
+    w.backAction()->trigger();
+    w.stepBack();
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.simulation()->executed(), std::size_t{3});
+    QCOMPARE(w.snapshot()->executed, 3);
+    QCOMPARE(w.scrubber()->value(), 3);
+    QCOMPARE(w.findChild<QLabel*>("step-counter")->text(), "step 3 / " + total);
+
+    mmsim::ui::MainWindow fresh;
+    steppedFresh(fresh, kBuddy, 3);
+    QCOMPARE(w.viewText("buddyinfo"), fresh.viewText("buddyinfo"));
+    QVERIFY2(at5 != fresh.viewText("buddyinfo"), "steps 4-5 must change buddyinfo");
+    QCOMPARE(w.viewText("zoneinfo"), fresh.viewText("zoneinfo"));
+    QCOMPARE(w.snapshot()->step_log, fresh.snapshot()->step_log);
+    QCOMPARE(w.snapshot()->events_total, fresh.snapshot()->events_total);
+    QCOMPARE(w.snapshot()->clock_now, fresh.snapshot()->clock_now);
+    // Forward again from there: the same as never having gone back.
+    w.stepForward();
+    w.stepForward();
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.viewText("buddyinfo"), at5);
+    // Back to the start and no further.
+    for (int i = 0; i < 7; ++i)
+        w.stepBack();
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.simulation()->executed(), std::size_t{0});
+    QVERIFY(!w.backAction()->isEnabled());
+}
+
+void MainWindowTest::scrubberSeeksLikeSteps() {
+    mmsim::ui::MainWindow w;
+    QVERIFY(w.openScenario(kBuddy, false));
+    QVERIFY(w.waitIdle());
+    const int total = static_cast<int>(w.simulation()->totalOps());
+    QVERIFY(total > 8);
+    for (int n : {6, 2, total, 4}) {
+        w.scrubber()->setValue(n);
+        QVERIFY(w.waitIdle());
+        QCOMPARE(w.simulation()->executed(), std::size_t(n));
+        mmsim::ui::MainWindow fresh;
+        steppedFresh(fresh, kBuddy, n);
+        QCOMPARE(w.viewText("buddyinfo"), fresh.viewText("buddyinfo"));
+        QCOMPARE(w.viewText("zoneinfo"), fresh.viewText("zoneinfo"));
+        QCOMPARE(w.snapshot()->clock_now, fresh.snapshot()->clock_now);
+    }
+    // A drag: many positions while the worker is busy collapse into one seek
+    // to the newest.
+    w.stepForward();
+    for (int n = 1; n <= total; ++n)
+        w.scrubber()->setValue(n);
+    w.scrubber()->setValue(3);
+    // The step and one seek (a third if the worker took the target mid-drag).
+    QVERIFY2(w.controller()->pendingCommands() <= 3,
+             qPrintable(QString::number(w.controller()->pendingCommands())));
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.simulation()->executed(), std::size_t{3});
+    QCOMPARE(w.scrubber()->value(), 3);
+}
+
+static QMessageBox* openBox(const QWidget& w, const QString& title) {
+    for (QMessageBox* b : w.findChildren<QMessageBox*>())
+        if (b->isVisible() && b->windowTitle() == title) return b;
+    return nullptr;
+}
+
+// Interactive: the question comes before the views show the predict step;
+// the answer and the score after. Not interactive: never a dialog.
+void MainWindowTest::predictStepAsksFirst() {
+    mmsim::ui::MainWindow quiet;
+    steppedFresh(quiet, kBuddy, 8);
+    QVERIFY(quiet.findChildren<QMessageBox*>().isEmpty());
+
+    mmsim::ui::MainWindow w;
+    QVERIFY(w.openScenario(kBuddy, true));
+    QVERIFY(w.waitIdle());
+    const QString total = QString::number(w.simulation()->totalOps());
+    auto* label = w.findChild<QLabel*>("step-counter");
+    auto* score = w.findChild<QLabel*>("predict-score");
+    QMessageBox* box = nullptr;
+    for (std::size_t i = 0; i < w.simulation()->totalOps() && !box; ++i) {
+        w.stepForward();
+        QVERIFY(w.waitIdle());
+        box = openBox(w, "Predict");
+    }
+    QVERIFY(box);
+    const auto& p = w.simulation()->lastPrediction();
+    QVERIFY(p.has_value());
+    QVERIFY(p->correct >= 0);
+    const int k = static_cast<int>(w.simulation()->executed());
+    QCOMPARE(box->text(), QString::fromStdString(p->question));
+    QCOMPARE(label->text(), QString("step %1 / %2").arg(k - 1).arg(total));
+    QAbstractButton* right = nullptr;
+    for (QAbstractButton* b : box->buttons())
+        if (b->text() == QString::fromStdString(p->choices[static_cast<std::size_t>(p->correct)]))
+            right = b;
+    QVERIFY(right);
+    QVERIFY(score->text().isEmpty());
+    right->click();
+    QTRY_VERIFY(openBox(w, "Prediction") != nullptr);
+    QCOMPARE(label->text(), QString("step %1 / %2").arg(k).arg(total));
+    QCOMPARE(score->text(), QString("predictions 1 / 1"));
+    QVERIFY(openBox(w, "Prediction")->text().contains(QString::fromStdString(p->answer)));
+    openBox(w, "Prediction")->accept();
+    // Back and forward again: the question is not asked twice.
+    w.stepBack();
+    QVERIFY(w.waitIdle());
+    w.stepForward();
+    QVERIFY(w.waitIdle());
+    QVERIFY(!openBox(w, "Predict"));
+    QCOMPARE(label->text(), QString("step %1 / %2").arg(k).arg(total));
 }
 
 void MainWindowTest::modelsPassTheTester() {
