@@ -54,7 +54,8 @@ WorkloadSpec parseWorkload(const json& step, const std::string& ptr) {
     if (!mix.is_object() || mix.empty())
         throw SpecError{mp, "mix must be an object of weights, e.g. {\"alloc_pages\": 3, "
                             "\"free_pages\": 2}"};
-    for (const auto& [k, v] : mix.items()) {
+    for (const auto& [key, v] : mix.items()) {
+        const std::string k = key; // (clang 14 cannot capture a structured binding)
         const auto& kinds = workloadOpKinds();
         auto it = std::find_if(kinds.begin(), kinds.end(),
                                [&](const WorkloadOpKind& x) { return x.name == k; });
