@@ -52,6 +52,13 @@ std::vector<PathStep> allocationPath(const std::vector<EventSnap>& events) {
         if (!path.empty() && path.back().kind == s.kind && path.back().text == s.text) return;
         path.push_back(std::move(s));
     };
+    auto addStep = [&](PathStep::Kind kind, const QString& tooltip, const QString& text) {
+        PathStep s;
+        s.kind = kind;
+        s.tooltip = tooltip;
+        s.text = text;
+        add(std::move(s));
+    };
     // Watermark checks of one zone: the zone is used if any passes.
     std::size_t i = 0;
     bool started = false;
@@ -188,20 +195,13 @@ std::vector<PathStep> allocationPath(const std::vector<EventSnap>& events) {
             break;
         }
         case BuddyEvent::pcp_hit: {
-            PathStep s;
-            s.kind = PathStep::PcpHit;
-            s.tooltip = tip;
-            s.text = QObject::tr("CPU %1 per-CPU list hit").arg(e.cpu);
-            add(s);
+            addStep(PathStep::PcpHit, tip, QObject::tr("CPU %1 per-CPU list hit").arg(e.cpu));
             break;
         }
         case BuddyEvent::pcp_refill: {
             ++refills;
-            PathStep s;
-            s.kind = PathStep::PcpRefill;
-            s.tooltip = tip;
-            s.text = QObject::tr("rmqueue_bulk refill (CPU %1)").arg(e.cpu);
-            add(s);
+            addStep(PathStep::PcpRefill, tip,
+                    QObject::tr("rmqueue_bulk refill (CPU %1)").arg(e.cpu));
             break;
         }
         case BuddyEvent::mm_page_alloc: {
@@ -218,29 +218,18 @@ std::vector<PathStep> allocationPath(const std::vector<EventSnap>& events) {
             return path;
         }
         case BuddyEvent::alloc_fail: {
-            PathStep s;
-            s.kind = PathStep::Failed;
-            s.tooltip = tip;
-            s.text = QObject::tr("allocation fails");
-            add(s);
+            addStep(PathStep::Failed, tip, QObject::tr("allocation fails"));
             break;
         }
         case BuddyEvent::mm_page_free: {
             if (started) return path;
             started = true;
-            PathStep s;
-            s.kind = PathStep::Freed;
-            s.tooltip = tip;
-            s.text = QObject::tr("free pfn %1 (order %2)").arg(hexShort(e.pfn)).arg(e.order);
-            add(s);
+            addStep(PathStep::Freed, tip,
+                    QObject::tr("free pfn %1 (order %2)").arg(hexShort(e.pfn)).arg(e.order));
             break;
         }
         case BuddyEvent::pcp_free: {
-            PathStep s;
-            s.kind = PathStep::PcpHit;
-            s.tooltip = tip;
-            s.text = QObject::tr("→ CPU %1 per-CPU list").arg(e.cpu);
-            add(s);
+            addStep(PathStep::PcpHit, tip, QObject::tr("→ CPU %1 per-CPU list").arg(e.cpu));
             break;
         }
         case BuddyEvent::buddy_merge: {
