@@ -1,6 +1,7 @@
 #include "app/cli_export.h"
 
 #include "core/scenario.h"
+#include "core/series_compare.h"
 #include "core/simulation.h"
 #include "core/slab_series.h"
 #include "core/timeseries.h"
@@ -36,8 +37,29 @@ CLI::App* addExportChartsCommand(CLI::App& app, std::string& scenario, ExportOpt
     cmd->add_option("--frag-order", opts.frag_order, "order of the fragmentation indices (0..10)")
         ->check(CLI::Range(0, 10));
     cmd->add_option("--steps", opts.steps, "run only the first N steps");
+    cmd->add_option("--compare", opts.compare,
+                    "another scenario to run and draw against this one in compare.<ext> "
+                    "(repeatable)");
     return cmd;
 }
+
+namespace {
+
+// Runs a scenario (opts.steps operations, or all) recording its series;
+// bad scenarios throw InputError (the caller exits 2).
+TimeSeries recordRun(const std::string& path, const ExportOptions& opts, std::string* title) {
+    Simulation sim(loadScenarioFile(path));
+    if (title) *title = sim.scenario().title.empty() ? path : sim.scenario().title;
+    SeriesRecorder rec(SeriesRecorder::kDefaultCap, opts.frag_order);
+    rec.addProvider(makeSlabSeriesProvider());
+    for (long i = 0; (opts.steps < 0 || i < opts.steps) && !sim.done(); ++i) {
+        sim.step();
+        rec.sample(sim);
+    }
+    return rec.series(sim);
+}
+
+} // namespace
 
 int exportCharts(const std::string& scenario, const ExportOptions& opts, int argc, char** argv) {
     std::vector<std::string> formats = opts.formats;
@@ -52,15 +74,19 @@ int exportCharts(const std::string& scenario, const ExportOptions& opts, int arg
         std::cerr << "mmsim-cli: --x must be steps or cycles\n";
         return 2;
     }
-    // The run (bad scenarios throw InputError: the caller exits 2).
-    Simulation sim(loadScenarioFile(scenario));
-    SeriesRecorder rec(SeriesRecorder::kDefaultCap, opts.frag_order);
-    rec.addProvider(makeSlabSeriesProvider());
-    for (long i = 0; (opts.steps < 0 || i < opts.steps) && !sim.done(); ++i) {
-        sim.step();
-        rec.sample(sim);
+    // The runs (bad scenarios throw InputError: the caller exits 2) before
+    // anything is written.
+    std::string title;
+    const TimeSeries ts = recordRun(scenario, opts, &title);
+    std::vector<RunSummary> runs;
+    if (!opts.compare.empty()) {
+        runs.push_back(summarizeRun(ts, title));
+        for (const std::string& other : opts.compare) {
+            std::string t;
+            const TimeSeries o = recordRun(other, opts, &t);
+            runs.push_back(summarizeRun(o, t));
+        }
     }
-    const TimeSeries ts = rec.series(sim);
 
 #ifdef MMSIM_WITH_CHARTS
     // Rendering needs a Qt platform; without a display, the offscreen one.
@@ -76,7 +102,7 @@ int exportCharts(const std::string& scenario, const ExportOptions& opts, int arg
     QStringList written;
     if (!charts::exportStandardSet(ts, QString::fromStdString(opts.out), fs,
                                    charts::xAxisFromName(QString::fromStdString(opts.x)), &error,
-                                   &written)) {
+                                   &written, runs)) {
         std::cerr << "mmsim-cli: export-charts: " << error.toStdString() << "\n";
         return 2;
     }
@@ -104,6 +130,10 @@ int exportCharts(const std::string& scenario, const ExportOptions& opts, int arg
         const std::string path = (std::filesystem::path(opts.out) / ("series." + f)).string();
         writeFileAtomically(path, f == "csv" ? seriesToCsv(ts) : seriesToJson(ts));
         if (!opts.quiet) std::cout << path << "\n";
+        if (runs.empty()) continue;
+        const std::string cpath = (std::filesystem::path(opts.out) / ("compare." + f)).string();
+        writeFileAtomically(cpath, f == "csv" ? comparisonToCsv(runs) : comparisonToJson(runs));
+        if (!opts.quiet) std::cout << cpath << "\n";
     }
     return 0;
 #endif

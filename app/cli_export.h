@@ -18,6 +18,9 @@ struct ExportOptions {
     int frag_order = 3;
     long steps = -1;    // run only the first N steps (-1: all)
     bool quiet = false; // do not list the written files on stdout
+    // Other scenarios run the same way and drawn against this one
+    // (compare.<ext>); export-charts --compare.
+    std::vector<std::string> compare;
 };
 
 // Adds export-charts with its options; returns the subcommand.

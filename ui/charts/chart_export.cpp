@@ -1,5 +1,7 @@
 #include "ui/charts/chart_export.h"
 
+#include "ui/charts/chart_compare.h"
+
 #include "core/timeseries_io.h"
 
 #include <qcustomplot.h>
@@ -124,7 +126,8 @@ bool exportSeries(const TimeSeries& ts, Format f, const QString& path, QString* 
 }
 
 bool exportStandardSet(const TimeSeries& ts, const QString& dir, const QList<Format>& formats,
-                       XAxis x, QString* error, QStringList* written) {
+                       XAxis x, QString* error, QStringList* written,
+                       const std::vector<RunSummary>& compare) {
     if (!QDir().mkpath(dir))
         return fail(error, QStringLiteral("cannot create the directory %1").arg(dir));
     const QFileInfo di(dir);
@@ -147,6 +150,14 @@ bool exportStandardSet(const TimeSeries& ts, const QString& dir, const QList<For
             const QString name = QStringLiteral("series.%1").arg(ext);
             if (!exportSeries(ts, f, stage.filePath(name), error)) return false;
             moves.push_back({stage.filePath(name), QDir(dir).filePath(name)});
+            if (!compare.empty()) {
+                const QString cname = QStringLiteral("compare.%1").arg(ext);
+                const std::string text =
+                    f == Format::Csv ? comparisonToCsv(compare) : comparisonToJson(compare);
+                if (!writeAtomically(stage.filePath(cname), QByteArray::fromStdString(text), error))
+                    return false;
+                moves.push_back({stage.filePath(cname), QDir(dir).filePath(cname)});
+            }
             continue;
         }
         for (const ChartSpec& spec : standardCharts()) {
@@ -157,6 +168,14 @@ bool exportStandardSet(const TimeSeries& ts, const QString& dir, const QList<For
                             error))
                 return false;
             moves.push_back({stage.filePath(name), QDir(dir).filePath(name)});
+        }
+        if (!compare.empty()) {
+            buildComparison(&plot, compare, x);
+            const QString cname = QStringLiteral("compare.%1").arg(ext);
+            if (!exportPlot(&plot, comparisonTitle(compare), f, stage.filePath(cname), kExportSize,
+                            error))
+                return false;
+            moves.push_back({stage.filePath(cname), QDir(dir).filePath(cname)});
         }
     }
     // A target that cannot be replaced by a file (a directory) fails the

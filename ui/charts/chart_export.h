@@ -4,6 +4,7 @@
 // file was written, so a failure leaves an existing file untouched.
 #pragma once
 
+#include "core/series_compare.h"
 #include "ui/charts/chart_builder.h"
 
 #include <QSize>
@@ -36,7 +37,10 @@ bool writeAtomically(const QString& path, const QByteArray& bytes, QString* erro
 // files are first written as temporaries; only when every one succeeded are
 // they renamed into place, so on failure nothing is left half-written and
 // existing files stay as they were. The list of written files in *written.
+// With runs to compare, also compare.<ext> (the comparison chart, or its
+// values as CSV/JSON), staged and committed with the rest.
 bool exportStandardSet(const TimeSeries& ts, const QString& dir, const QList<Format>& formats,
-                       XAxis x, QString* error, QStringList* written = nullptr);
+                       XAxis x, QString* error, QStringList* written = nullptr,
+                       const std::vector<RunSummary>& compare = {});
 
 } // namespace mmsim::charts
