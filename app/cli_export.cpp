@@ -12,6 +12,7 @@
 #include <iostream>
 
 #ifdef MMSIM_WITH_CHARTS
+#include "app/quiet_qt.h"
 #include "ui/charts/chart_export.h"
 
 #include <QApplication>
@@ -93,6 +94,7 @@ int exportCharts(const std::string& scenario, const ExportOptions& opts, int arg
     if (!std::getenv("QT_QPA_PLATFORM") && !std::getenv("DISPLAY") &&
         !std::getenv("WAYLAND_DISPLAY"))
         setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    mmsim::app::quietOffscreenWarnings();
     int qargc = argc > 0 ? 1 : 0;
     QApplication qapp(qargc, argv);
     QList<charts::Format> fs;

@@ -4,6 +4,7 @@
 // With --screenshot the window is rendered after N steps with that view in
 // front, saved as PNG and the program exits (headless: the offscreen
 // platform unless QT_QPA_PLATFORM says otherwise).
+#include "app/quiet_qt.h"
 #include "ui/buddy_view.h"
 #include "ui/main_window.h"
 
@@ -19,10 +20,29 @@
 
 namespace {
 
-bool wantsScreenshot(int argc, char** argv) {
+bool hasOption(int argc, char** argv, const char* name) {
+    const std::size_t n = std::strlen(name);
     for (int i = 1; i < argc; ++i)
-        if (std::strncmp(argv[i], "--screenshot", 12) == 0) return true;
+        if (std::strncmp(argv[i], name, n) == 0 && (argv[i][n] == 0 || argv[i][n] == '='))
+            return true;
     return false;
+}
+
+bool wantsScreenshot(int argc, char** argv) {
+    return hasOption(argc, argv, "--screenshot");
+}
+
+// --help and --version print and exit: they need no display.
+bool onlyPrints(int argc, char** argv) {
+    return hasOption(argc, argv, "--help") || hasOption(argc, argv, "-h") ||
+           hasOption(argc, argv, "--help-all") || hasOption(argc, argv, "--version") ||
+           hasOption(argc, argv, "-v");
+}
+
+bool haveDisplay() {
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
 int fail(const QString& msg, int code = 2) {
@@ -34,14 +54,24 @@ int fail(const QString& msg, int code = 2) {
 
 int main(int argc, char** argv) {
     const bool headless = wantsScreenshot(argc, argv);
-    if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    if ((headless || onlyPrints(argc, argv)) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (headless) mmsim::app::quietOffscreenWarnings();
+    if (!haveDisplay()) {
+        std::fprintf(
+            stderr, "mmsim: no display (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+                    "  On a machine without a screen: xvfb-run -a mmsim ... --screenshot out.png,\n"
+                    "  or the command line: mmsim-cli run SCENARIO --print buddyinfo\n");
+        return 2;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName("mmsim");
     QApplication::setOrganizationName("mmsim");
+    QApplication::setApplicationVersion(QStringLiteral(MMSIM_VERSION));
     QCommandLineParser p;
     p.setApplicationDescription("Cycle-aware simulator of Linux physical memory management");
     p.addHelpOption();
+    p.addVersionOption();
     p.addPositionalArgument("scenario", "scenario JSON to open");
     QCommandLineOption scen("scenario", "scenario JSON to open", "file");
     QCommandLineOption step("step", "run N steps first", "N");

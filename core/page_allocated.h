@@ -18,6 +18,7 @@
 
 #include "core/types.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -93,10 +94,32 @@ class AllocatedBlocks {
     }
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
-    // Calls f(pfn, AllocatedBlock) for every block in [start, end) in pfn order.
+    // Calls f(pfn, AllocatedBlock) for every block in [start, end) in pfn
+    // order. Reads only the chunks of the range (an empty range far from
+    // any block costs nothing), skipping over each block found.
     template <class F> void forEachIn(pfn_t start, pfn_t end, F&& f) const {
-        for (const_iterator it = lowerBound(start); it != this->end() && it->first < end; ++it)
-            f(it->first, it->second);
+        if (start >= end || chunks_.empty()) return;
+        const pfn_t lo = std::max<pfn_t>(start >> CHUNK_SHIFT, first_chunk_);
+        const pfn_t hi =
+            std::min<pfn_t>((end - 1) >> CHUNK_SHIFT, first_chunk_ + chunks_.size() - 1);
+        for (pfn_t c = lo; c <= hi; ++c) {
+            const Chunk* ch = chunks_[static_cast<std::size_t>(c - first_chunk_)].get();
+            if (!ch || !ch->used) continue;
+            const pfn_t base = c << CHUNK_SHIFT;
+            const std::size_t to =
+                static_cast<std::size_t>(std::min<pfn_t>(end - base, CHUNK_PAGES));
+            for (std::size_t off = start > base ? static_cast<std::size_t>(start - base) : 0;
+                 off < to;) {
+                const std::uint8_t v = ch->b[off];
+                if (!v) {
+                    ++off;
+                    continue;
+                }
+                const AllocatedBlock a = decode(v);
+                f(base + off, a);
+                off += std::size_t{1} << a.order;
+            }
+        }
     }
 
     // ---- map-like access ----

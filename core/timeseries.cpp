@@ -83,19 +83,114 @@ std::uint64_t mixedPageblocks(const Zone& z) {
     return n;
 }
 
-// pageblockCounts() (what /proc/pagetypeinfo counts) as one pass over the
-// pageblock array: the pfns zone_start + k * pageblock_nr_pages it steps
-// through are pageblocks 0, 1, ... of the zone's array.
-static PageblockCounts pageblockCountsFast(const Zone& z) {
-    PageblockCounts c;
+namespace {
+
+// Whether pageblock i of 'z' holds an allocated block of another
+// UNMOVABLE/MOVABLE/RECLAIMABLE type than its own (mixedPageblocks' test
+// for one pageblock).
+bool pageblockMixed(const Zone& z, std::size_t i, int type) {
+    if (type >= MIGRATE_PCPTYPES || z.allocated.empty()) return false;
+    const pfn_t start = z.pageblocks.startOf(i), end = start + PAGEBLOCK_NR_PAGES;
+    bool mixed = false;
+    auto foreign = [&](const AllocatedBlock& a) { return a.mt < MIGRATE_PCPTYPES && a.mt != type; };
+    // A block larger than a pageblock starting before this one.
+    for (int o = PAGEBLOCK_ORDER + 1; o < NR_PAGE_ORDERS && !mixed; ++o) {
+        const pfn_t head = start & ~((pfn_t{1} << o) - 1);
+        if (head != start && z.allocated.contains(head)) {
+            const AllocatedBlock a = z.allocated.get(head);
+            if (a.order == o && foreign(a)) mixed = true;
+        }
+    }
+    if (!mixed)
+        z.allocated.forEachIn(start, end, [&](pfn_t, const AllocatedBlock& a) {
+            if (foreign(a)) mixed = true;
+        });
+    return mixed;
+}
+
+} // namespace
+
+void SeriesRecorder::refresh(ZoneCache& c, const Zone& z) const {
     const Pageblocks& pb = z.pageblocks;
-    if (!z.spanned_pages || !pb.count() || !pb.covers(z.zone_start_pfn)) return c;
-    const std::size_t first = pb.index(z.zone_start_pfn);
-    const std::size_t n = (z.spanned_pages + PAGEBLOCK_NR_PAGES - 1) / PAGEBLOCK_NR_PAGES;
-    const std::size_t end = std::min(first + n, pb.count());
-    for (std::size_t i = first; i < end; ++i)
-        if (pb.present(i)) ++c.n[static_cast<std::size_t>(pb.typeAt(i))];
-    return c;
+    const bool full = c.type.empty() || c.start != z.zone_start_pfn || c.end != z.zone_end_pfn() ||
+                      c.type.size() != pb.count();
+    auto read = [&](std::size_t i) {
+        const int t = pb.typeAt(i);
+        const bool counted = i >= c.first && i < c.last && pb.present(i);
+        if (counted) {
+            --c.counts.n[c.type[i]];
+            ++c.counts.n[static_cast<std::size_t>(t)];
+        }
+        c.type[i] = static_cast<std::uint8_t>(t);
+        const std::uint8_t m = pageblockMixed(z, i, t) ? 1 : 0;
+        c.nr_mixed = c.nr_mixed - c.mixed[i] + m;
+        c.mixed[i] = m;
+    };
+    if (full) {
+        // Every pageblock: the counts of pageblockCounts() (pageblocks from the
+        // zone's first pfn, with a memory map) and every mixed flag.
+        c = ZoneCache{};
+        c.start = z.zone_start_pfn;
+        c.end = z.zone_end_pfn();
+        c.type.assign(pb.count(), 0);
+        c.mixed.assign(pb.count(), 0);
+        c.is_dirty.assign(pb.count(), 0);
+        if (z.spanned_pages && pb.count() && pb.covers(z.zone_start_pfn)) {
+            c.first = pb.index(z.zone_start_pfn);
+            const std::size_t n = (z.spanned_pages + PAGEBLOCK_NR_PAGES - 1) / PAGEBLOCK_NR_PAGES;
+            c.last = std::min(c.first + n, pb.count());
+        }
+        for (std::size_t i = 0; i < pb.count(); ++i) {
+            c.type[i] = static_cast<std::uint8_t>(pb.typeAt(i));
+            if (i >= c.first && i < c.last && pb.present(i)) ++c.counts.n[c.type[i]];
+        }
+        if (!z.allocated.empty())
+            for (std::size_t i = 0; i < pb.count(); ++i)
+                if ((c.mixed[i] = pageblockMixed(z, i, c.type[i]) ? 1 : 0)) ++c.nr_mixed;
+        return;
+    }
+    for (std::uint32_t i : c.dirty) {
+        read(i);
+        c.is_dirty[i] = 0;
+    }
+    c.dirty.clear();
+}
+
+void SeriesRecorder::markDirty(const BuddyEvent& e) {
+    if (e.pfn == NO_PFN) return;
+    pfn_t first = 0, end = 0;
+    switch (e.kind) {
+    case BuddyEvent::mm_page_alloc:
+    case BuddyEvent::mm_page_free:
+        first = e.pfn & ~(PAGEBLOCK_NR_PAGES - 1);
+        end = e.pfn + (pfn_t{1} << std::max<int>(e.order, PAGEBLOCK_ORDER));
+        break;
+    case BuddyEvent::pageblock_steal:
+    case BuddyEvent::reserve_highatomic:
+    case BuddyEvent::unreserve_highatomic: {
+        // The event names the first pageblock of what changed type; a claim
+        // or reserve of a block above pageblock order changes every
+        // pageblock of it: re-read the whole max-order block around it.
+        const pfn_t max_block = pfn_t{1} << MAX_PAGE_ORDER;
+        first = e.pfn & ~(max_block - 1);
+        end = first + max_block;
+        break;
+    }
+    default:
+        return;
+    }
+    for (ZoneCache& c : zones_) {
+        if (c.type.empty() || end <= c.start || first >= c.end) continue;
+        const pfn_t base = c.start & ~(PAGEBLOCK_NR_PAGES - 1);
+        for (pfn_t p = std::max(first, base); p < end; p += PAGEBLOCK_NR_PAGES) {
+            const std::size_t i = (p - base) >> PAGEBLOCK_ORDER;
+            if (i >= c.type.size()) break;
+            if (!c.is_dirty[i]) {
+                c.is_dirty[i] = 1;
+                c.dirty.push_back(static_cast<std::uint32_t>(i));
+            }
+        }
+    }
 }
 
 SeriesRecorder::SeriesRecorder(std::size_t cap, int frag_order)
@@ -113,6 +208,8 @@ void SeriesRecorder::reset() {
     started_ = false;
     last_stored_ = false;
     fixed_columns_ = 0;
+    zones_.clear();
+    zones_valid_ = false;
 }
 
 static std::string zoneGroup(const Zone& z) {
@@ -155,6 +252,7 @@ void SeriesRecorder::account(const StepInput& in) {
     pending_.cycles += static_cast<double>(in.op_cycles);
     pending_.cycles_max = std::max(pending_.cycles_max, static_cast<double>(in.op_cycles));
     for (const BuddyEvent& e : in.events) {
+        if (zones_valid_) markDirty(e);
         switch (e.kind) {
         case BuddyEvent::pageblock_steal:
             pending_.steals += 1;
@@ -180,8 +278,13 @@ void SeriesRecorder::appendRow(TimeSeries& ts, const StepInput& in, const Interv
     std::size_t c = 0;
     auto put = [&](double v) { ts.values[c++].push_back(v); };
     const int fo = ts.frag_order;
+    if (!zones_valid_) zones_.clear();
+    std::size_t zi = 0;
     in.mm.forEachZone([&](const Zone& z) {
         if (!z.populated()) return;
+        if (zones_.size() <= zi) zones_.emplace_back();
+        ZoneCache& zc = zones_[zi++];
+        refresh(zc, z);
         NrFree nr{};
         for (int o = 0; o < NR_PAGE_ORDERS; ++o) {
             nr[static_cast<std::size_t>(o)] = z.free_area.nrFree(o);
@@ -192,11 +295,11 @@ void SeriesRecorder::appendRow(TimeSeries& ts, const StepInput& in, const Interv
         put(unusableFreeIndex(fo, info) / 1000.0);
         put(fragmentationIndex(fo, info) / 1000.0);
         put(largestFreeOrder(z));
-        const PageblockCounts pc = pageblockCountsFast(z);
         for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
-            put(static_cast<double>(pc.n[static_cast<std::size_t>(mt)]));
-        put(static_cast<double>(mixedPageblocks(z)));
+            put(static_cast<double>(zc.counts.n[static_cast<std::size_t>(mt)]));
+        put(static_cast<double>(zc.nr_mixed));
     });
+    zones_valid_ = true;
     put(iv.steals);
     put(iv.extfrag);
     put(iv.failures);

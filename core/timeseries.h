@@ -25,6 +25,15 @@
 // for rows that are kept, which is what keeps recording cheap: the per-step
 // work is a pass over the step's events.
 //
+// Keeping rows cheap: the pageblock counts and the mixed pageblocks of a
+// zone would take a walk over every pageblock and every allocated block per
+// row. The recorder instead keeps, per zone, each pageblock's type and mixed
+// flag as of the last row, and marks the pageblocks an operation touched
+// (the pfn ranges of its mm_page_alloc, mm_page_free, pageblock_steal and
+// HIGHATOMIC reserve/unreserve events: the only ways a page changes owner or
+// a pageblock its type once the buddy allocator runs); a row re-reads only
+// those. The first row after a (re)start reads everything.
+//
 // Mixed pageblocks: a pageblock of type UNMOVABLE, MOVABLE or RECLAIMABLE
 // holding an allocated block whose request asked for another of these types
 // (Zone::allocated keeps each allocated block's gfp migratetype). Pages on
@@ -136,6 +145,20 @@ class SeriesRecorder {
     std::size_t storedRows() const { return data_.rows(); }
 
   private:
+    // Per populated zone, in forEachZone order: what the last row saw.
+    struct ZoneCache {
+        pfn_t start = 0, end = 0;           // the zone's span
+        std::size_t first = 0, last = 0;    // its pageblocks [first, last) in pageblocks
+        std::vector<std::uint8_t> type;     // per pageblock, as counted
+        std::vector<std::uint8_t> mixed;    // per pageblock
+        std::vector<std::uint8_t> is_dirty; // per pageblock: in 'dirty'
+        std::vector<std::uint32_t> dirty;   // pageblocks touched since
+        PageblockCounts counts;
+        std::uint64_t nr_mixed = 0;
+    };
+    void markDirty(const BuddyEvent& e);
+    // Brings 'c' up to date with zone 'z' (every pageblock when !valid).
+    void refresh(ZoneCache& c, const Zone& z) const;
     struct Interval {
         double ops = 0, cycles = 0, cycles_max = 0, steals = 0, extfrag = 0, failures = 0;
     };
@@ -154,6 +177,10 @@ class SeriesRecorder {
     bool started_ = false;
     bool last_stored_ = false;      // the last sampled operation is a stored row
     std::size_t fixed_columns_ = 0; // columns before providers' columns
+    // Refreshed by appendRow (also from the const series()): re-reading a
+    // touched pageblock is right whenever it happens.
+    mutable std::vector<ZoneCache> zones_;
+    mutable bool zones_valid_ = false;
 };
 
 // Zone-level values, also used by tests as the independent view.
