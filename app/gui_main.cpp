@@ -6,6 +6,7 @@
 // platform unless QT_QPA_PLATFORM says otherwise).
 #include "ui/buddy_view.h"
 #include "ui/main_window.h"
+#include "ui/slab_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
     QCommandLineOption scen("scenario", "scenario JSON to open", "file");
     QCommandLineOption step("step", "run N steps first", "N");
     QCommandLineOption view(
-        "view", "view in front: machine, memblock, zones, buddy, pagemap, proc (or a /proc view)",
+        "view",
+        "view in front: machine, memblock, zones, buddy, pagemap, slab, proc (or a /proc view)",
         "name");
     QCommandLineOption theme("theme", "colour theme: light or dark", "name");
     QCommandLineOption size("size", "window size WxH", "WxH", "1280x800");
@@ -95,7 +97,7 @@ int main(int argc, char** argv) {
         w.stepForward();
     if (p.isSet(view) && !w.showView(p.value(view))) {
         const QString msg =
-            QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, proc)")
+            QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, slab, proc)")
                 .arg(p.value(view));
         if (headless) return fail(msg);
         std::fprintf(stderr, "mmsim: %s\n", msg.toLocal8Bit().constData());
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
             w.waitIdle();
             // A split or merge caught half way: the same frame every time.
             w.buddyView()->freezeAnimation(0.45);
+            w.slabView()->freezeAnimation(0.6);
             QImage img = w.grab().toImage();
             if (img.size() != QSize(width, height))
                 img = img.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);

@@ -4,6 +4,7 @@
 #include "core/explain.h"
 #include "core/report.h"
 #include "core/simulation.h"
+#include "ui/slab_snapshot.h"
 
 #include <QObject>
 
@@ -230,6 +231,7 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
     }
 
     buddyState(sim, *snap);
+    snap->slab = makeSlabSnap(sim);
 
     for (const std::string& v : viewNames()) {
         const QString name = QString::fromStdString(v);
