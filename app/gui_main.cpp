@@ -93,8 +93,12 @@ int main(int argc, char** argv) {
     if (path.isEmpty()) path = QStringLiteral(MMSIM_DEFAULT_SCENARIO);
     if (!w.openScenario(path, !headless) && headless) return fail(w.lastError());
     w.waitIdle();
-    for (int i = 0; i < steps; ++i)
+    for (int i = 0; i < steps; ++i) {
+        // The views see the state before the last step, so they can show
+        // what the step changed (the slab view animates from it).
+        if (i == steps - 1) w.waitIdle();
         w.stepForward();
+    }
     if (p.isSet(view) && !w.showView(p.value(view))) {
         const QString msg =
             QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, slab, proc)")
@@ -110,7 +114,7 @@ int main(int argc, char** argv) {
             w.waitIdle();
             // A split or merge caught half way: the same frame every time.
             w.buddyView()->freezeAnimation(0.45);
-            w.slabView()->freezeAnimation(0.6);
+            w.slabView()->freezeAnimation(1.0); // the step done, its changes ringed
             QImage img = w.grab().toImage();
             if (img.size() != QSize(width, height))
                 img = img.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);

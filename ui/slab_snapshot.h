@@ -63,6 +63,8 @@ struct SlabCacheSnap {
     unsigned limit = 0, batchcount = 0, shared = 0;
     std::uint64_t shared_avail = 0;
     unsigned min_partial = 0, cpu_partial_slabs = 0;
+    std::uint64_t objects_out = 0; // objects the users hold
+    std::uint64_t slab_inuse = 0;  // objects taken from the slabs (SLAB: with the array caches')
     // slabs per list, over every CPU and node
     std::uint64_t nr_cpu_slab = 0, nr_cpu_partial = 0, nr_partial = 0, nr_full = 0, nr_free = 0;
     std::vector<SlabLaneSnap> lanes; // in display order
@@ -80,11 +82,25 @@ struct SlabSnap {
     int nr_nodes = 0;
     std::vector<SlabCacheSnap> caches; // live caches, in creation order
     int last_cache = -1;               // the cache the last step's slab events touched (id)
+    // (cache id, slab pfn) of every slab the last step's events name, sorted.
+    std::vector<std::pair<int, std::uint64_t>> touched;
+    bool wasTouched(int cache, std::uint64_t pfn) const;
     const SlabCacheSnap* find(int id) const;
     QString allocatorName() const {
         return classic ? QStringLiteral("SLAB") : QStringLiteral("SLUB");
     }
 };
+
+// "1 slab", "3 slabs".
+inline QString plural(std::uint64_t n, const char* one, const char* many) {
+    return QStringLiteral("%1 %2").arg(n).arg(QString::fromLatin1(n == 1 ? one : many));
+}
+
+// Plain-language account of one slab micro-event (core's explainEvent
+// covers the page allocator's), and a paragraph summing up a step's slab
+// events ("" when it had none).
+QString explainSlabEvent(const mmsim::BuddyEvent& e);
+QString slabStepSummary(const mmsim::EventSink& events);
 
 std::shared_ptr<const SlabSnap> makeSlabSnap(const mmsim::SlabState& s,
                                              const mmsim::EventSink& last_events);

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -130,7 +131,8 @@ QString laneCountText(const SlabLaneSnap& lane, unsigned objperslab) {
     if (lane.kind == SlabLaneSnap::ArrayCache)
         return QObject::tr("%1 / %2 objects cached").arg(lane.avail).arg(lane.limit);
     if (lane.count == 0) return QObject::tr("empty");
-    return QObject::tr("%n slab(s) · %1 / %2 objects in use", nullptr, static_cast<int>(lane.count))
+    return QObject::tr("%1 · %2 / %3 objects in use")
+        .arg(plural(lane.count, "slab", "slabs"))
         .arg(lane.inuse)
         .arg(lane.count * objperslab);
 }
@@ -740,8 +742,8 @@ void SlabLanesCanvas::paintEvent(QPaintEvent*) {
         p.setPen(pal.color(QPalette::PlaceholderText));
         p.drawText(QRect(m.pad, height_ - m.pad - m.header_h, width() - 2 * m.pad, m.header_h),
                    Qt::AlignVCenter | Qt::AlignLeft,
-                   tr("%n CPU(s) hold no slab of this cache: their lanes are left out.", nullptr,
-                      collapsed_cpus_));
+                   tr("%1 hold no slab of this cache: their lanes are left out.")
+                       .arg(plural(collapsed_cpus_, "CPU", "CPUs")));
     }
 
     // Slabs: still ones first, moving ones on top.
@@ -761,7 +763,9 @@ void SlabLanesCanvas::paintEvent(QPaintEvent*) {
             const SlabBarSnap& b = lane.slabs[i];
             const auto key = std::make_pair(b.id, b.pfn);
             now.insert(key);
-            Draw d{g.bars[i], &b, nullptr, slabListColor(b.list, dark), 1, false};
+            Draw d{g.bars[i], &b,
+                   nullptr,   slabListColor(b.list, dark),
+                   1,         slab_ && slab_->wasTouched(cache_->id, b.pfn)};
             if (has_motion_) {
                 auto it = was_.find(key);
                 if (it == was_.end()) {
@@ -771,7 +775,7 @@ void SlabLanesCanvas::paintEvent(QPaintEvent*) {
                     const SlabBarSnap& w = it->second.bar;
                     d.was = &w;
                     const bool moved = w.list != b.list || w.cpu != b.cpu;
-                    d.mark = moved || w.inuse != b.inuse || w.used != b.used;
+                    d.mark = d.mark || moved || w.inuse != b.inuse || w.used != b.used;
                     if (moved) {
                         d.r = lerp(it->second.rect, g.bars[i], k);
                         if (moving) {
@@ -876,6 +880,8 @@ SlabView::SlabView(QWidget* parent) : QWidget(parent) {
     table_->sortByColumn(SlabCacheModel::Objs, Qt::DescendingOrder);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setStretchLastSection(true);
+    // The name first, where it is always seen; the rest in slabtop's order.
+    table_->horizontalHeader()->moveSection(SlabCacheModel::Name, 0);
     split->addWidget(table_);
 
     auto* right = new QWidget(split);
@@ -909,6 +915,9 @@ SlabView::SlabView(QWidget* parent) : QWidget(parent) {
     split->addWidget(right);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 5);
+    split->setChildrenCollapsible(false);
+    split_ = split;
+    connect(split, &QSplitter::splitterMoved, this, [this] { split_fixed_ = true; });
     lay->addWidget(split, 1);
 
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -936,8 +945,34 @@ void SlabView::freezeAnimation(double fraction) {
     canvas_->setAnimationTime(static_cast<int>(fraction * canvas_->animationLength()));
 }
 
+void SlabView::resizeEvent(QResizeEvent* e) {
+    QWidget::resizeEvent(e);
+    fitSplit();
+}
+
+// Until the user moves the splitter, the table is as wide as its columns
+// (at most 45% of the tab) and the lanes take the rest.
+void SlabView::fitSplit() {
+    if (split_fixed_ || !split_ || split_->width() <= 0 || model_->rowCount() == 0) return;
+    int tw = 2 * table_->frameWidth() + table_->verticalScrollBar()->sizeHint().width() + 4;
+    const QFontMetrics fm = table_->fontMetrics();
+    QFont bold = table_->font();
+    bold.setBold(true);
+    const QFontMetrics bfm(bold);
+    for (int c = 0; c < SlabCacheModel::ColumnCount; ++c) {
+        int w = table_->horizontalHeader()->sectionSizeHint(c);
+        for (int r = 0; r < model_->rowCount(); ++r)
+            w = std::max(w, bfm.horizontalAdvance(model_->index(r, c).data().toString()) + 14);
+        tw += w;
+    }
+    const int total = split_->width() - split_->handleWidth();
+    const int left = std::min(tw, total * 45 / 100);
+    split_->setSizes({left, total - left});
+}
+
 void SlabView::changeEvent(QEvent* e) {
     if (e->type() == QEvent::PaletteChange) updateLegend();
+    if (e->type() == QEvent::FontChange) fitSplit();
     QWidget::changeEvent(e);
 }
 
@@ -1026,11 +1061,13 @@ void SlabView::setSnapshot(const SnapshotPtr& snap) {
     }
     current_ = id;
     showCache(id, animate_->isChecked());
+    fitSplit();
 }
 
 void SlabView::selectCache(int id) {
     const int row = model_->rowOfCache(id);
-    const QModelIndex pi = row >= 0 ? proxy_->mapFromSource(model_->index(row, 0)) : QModelIndex();
+    const QModelIndex pi =
+        row >= 0 ? proxy_->mapFromSource(model_->index(row, SlabCacheModel::Name)) : QModelIndex();
     const bool was = selecting_;
     selecting_ = true;
     if (pi.isValid()) {
@@ -1065,15 +1102,19 @@ void SlabView::showCache(int id, bool animate) {
     }
     title_->setText(c->kmalloc ? tr("%1  (kmalloc)").arg(c->name) : c->name);
     QString g = tr("%1-byte slots (%2 asked, align %3) · %4 objects per slab · order %5 (%6 per "
-                   "slab) · %7 slabs, %8 objects in use")
+                   "slab) · %7, ")
                     .arg(c->size)
                     .arg(c->object_size)
                     .arg(c->align)
                     .arg(c->objperslab)
                     .arg(c->order)
                     .arg(pagesSize(c->pagesPerSlab()))
-                    .arg(c->num_slabs)
-                    .arg(c->active_objs);
+                    .arg(plural(c->num_slabs, "slab", "slabs"));
+    g += tr("%1 allocated").arg(plural(c->objects_out, "object", "objects"));
+    if (slab_->classic && c->slab_inuse > c->objects_out)
+        g += tr(" (%1 more wait in the array caches)").arg(c->slab_inuse - c->objects_out);
+    if (c->active_objs != c->objects_out)
+        g += tr(" · slabinfo counts %1 active").arg(c->active_objs);
     if (slab_->classic)
         g += tr(" · limit %1, batchcount %2, shared %3")
                  .arg(c->limit)

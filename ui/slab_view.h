@@ -25,6 +25,7 @@
 class QCheckBox;
 class QLabel;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTableView;
 
 namespace mmsim::ui {
@@ -155,9 +156,11 @@ class SlabView : public QWidget {
 
   protected:
     void changeEvent(QEvent* e) override;
+    void resizeEvent(QResizeEvent* e) override;
 
   private:
     void showCache(int id, bool animate);
+    void fitSplit();
     void updateLegend();
     void onRowChanged();
 
@@ -174,6 +177,8 @@ class SlabView : public QWidget {
     QLabel* legend_ = nullptr;
     QLabel* empty_ = nullptr;
     QWidget* body_ = nullptr;
+    QSplitter* split_ = nullptr;
+    bool split_fixed_ = false; // the user moved the splitter
     QCheckBox* follow_ = nullptr;
     QCheckBox* animate_ = nullptr;
     QCheckBox* hide_empty_ = nullptr;
