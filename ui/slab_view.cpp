@@ -397,7 +397,7 @@ SlabLanesCanvas::Metrics SlabLanesCanvas::metrics() const {
     const QFontMetrics fm = fontMetrics();
     Metrics m;
     m.header_h = fm.height() + 8;
-    m.bar_h = std::max(10, fm.height() - 2);
+    m.bar_h = std::max(12, fm.height() + 1);
     QFont small = font();
     small.setPointSizeF(std::max(6.0, font().pointSizeF() * 0.85));
     m.caption_h = QFontMetrics(small).height() + 2;
@@ -407,8 +407,8 @@ SlabLanesCanvas::Metrics SlabLanesCanvas::metrics() const {
 
 QSizeF SlabLanesCanvas::barSize(unsigned objects) const {
     const double u = fontMetrics().height();
-    const double slot = u / 2;
-    const double w = std::clamp(objects * slot, 3 * u, 13 * u);
+    const double slot = u * 0.6;
+    const double w = std::clamp(objects * slot, 3 * u, 15 * u);
     return {std::round(w), static_cast<double>(metrics().bar_h)};
 }
 
@@ -437,6 +437,10 @@ std::vector<SlabLanesCanvas::LaneGeom> SlabLanesCanvas::layout(const SlabCacheSn
         g.lane = static_cast<int>(li);
         g.title = slabLaneTitle(lane, classic);
         g.count_text = laneCountText(lane, c.objperslab);
+        g.count_short = lane.kind == SlabLaneSnap::ArrayCache
+                            ? QStringLiteral("%1 / %2").arg(lane.avail).arg(lane.limit)
+                        : lane.count ? plural(lane.count, "slab", "slabs")
+                                     : g.count_text;
         g.tooltip = laneTooltip(lane, c, classic);
         g.header = QRect(x0 + accent, y, w - accent, m.header_h);
         double cy = y + m.header_h;
@@ -707,8 +711,10 @@ void SlabLanesCanvas::paintEvent(QPaintEvent*) {
         p.setFont(font());
         p.setPen(lane.count || lane.avail ? pal.color(QPalette::Text)
                                           : pal.color(QPalette::PlaceholderText));
+        const int room = std::max(0, hr.width() - title_w - 16);
         const QString count =
-            fm.elidedText(g.count_text, Qt::ElideRight, std::max(0, hr.width() - title_w - 16));
+            fm.elidedText(fm.horizontalAdvance(g.count_text) <= room ? g.count_text : g.count_short,
+                          Qt::ElideRight, room);
         p.drawText(hr, Qt::AlignVCenter | Qt::AlignRight, count);
         if (lane.kind == SlabLaneSnap::ArrayCache) {
             SlabBarSnap fake;
@@ -845,11 +851,11 @@ SlabView::SlabView(QWidget* parent) : QWidget(parent) {
                                "lesson)"));
     top->addWidget(hide_empty_);
     top->addStretch(1);
-    totals_ = new QLabel(this);
+    totals_ = new QLabel;
     totals_->setObjectName("slab-totals");
+    totals_->setWordWrap(true);
     totals_->setToolTip(tr("slabtop's summary: objects and slabs in use of all, the memory of "
                            "every slab"));
-    top->addWidget(totals_);
     lay->addLayout(top);
 
     empty_ = new QLabel(tr("No slab caches yet: kmem_cache_init() makes the kmalloc caches once "
@@ -870,7 +876,11 @@ SlabView::SlabView(QWidget* parent) : QWidget(parent) {
     proxy_ = filter;
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(SlabCacheModel::SortRole);
-    table_ = makeTable(split);
+    auto* left = new QWidget(split);
+    auto* ll = new QVBoxLayout(left);
+    ll->setContentsMargins(0, 0, 0, 0);
+    ll->addWidget(totals_);
+    table_ = makeTable(left);
     table_->setObjectName("slab-caches");
     table_->setToolTip(tr("Every slab cache as slabtop shows it; click a cache for its slabs, a "
                           "header to sort"));
@@ -882,7 +892,8 @@ SlabView::SlabView(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setStretchLastSection(true);
     // The name first, where it is always seen; the rest in slabtop's order.
     table_->horizontalHeader()->moveSection(SlabCacheModel::Name, 0);
-    split->addWidget(table_);
+    ll->addWidget(table_, 1);
+    split->addWidget(left);
 
     auto* right = new QWidget(split);
     auto* rl = new QVBoxLayout(right);

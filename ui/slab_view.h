@@ -84,7 +84,7 @@ class SlabLanesCanvas : public QWidget {
         QRect header;             // title line
         std::vector<QRectF> bars; // one per shown slab (lane.slabs[i])
         QRectF array_bar;         // ArrayCache lanes
-        QString title, count_text, tooltip;
+        QString title, count_text, count_short, tooltip;
         int hidden = 0; // slabs on the list beyond those shown
     };
     const std::vector<LaneGeom>& lanes() const { return geom_; }
