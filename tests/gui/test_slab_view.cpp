@@ -15,6 +15,8 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -174,6 +176,7 @@ class SlabViewTest : public QObject {
     void animatesObjectsAndMoves();
     void classicSlabLanes();
     void tooltipsAndFontSize();
+    void manyCpusCollapseEmptyLanes();
     void screenshots_data();
     void screenshots();
 
@@ -503,6 +506,40 @@ void SlabViewTest::tooltipsAndFontSize() {
     w.setFontPointSize(w.fontPointSize() + 6);
     QCoreApplication::processEvents();
     QVERIFY(cv->lanes().front().box.height() > before);
+}
+
+void SlabViewTest::manyCpusCollapseEmptyLanes() {
+    // Scenario 12 on 8 CPUs: only CPU 0 allocates, the other 7 CPUs' lanes
+    // are left out and one line says so.
+    QFile in(kSlub);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QJsonDocument doc = QJsonDocument::fromJson(in.readAll());
+    QJsonObject root = doc.object();
+    QJsonObject machine = root["machine"].toObject();
+    machine["cpus"] = 8;
+    root["machine"] = machine;
+    const QString path = tmp_.filePath("slub-8cpus.json");
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QJsonDocument(root).toJson());
+    out.close();
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(w.openScenario(path, false));
+    w.showView("slab");
+    runTo(w, kAllocMany);
+    QCOMPARE(w.snapshot()->slab->nr_cpus, 8);
+    compareLanes(*w.snapshot()->slab, shownState(*w.simulation()));
+    const SlabLanesCanvas* cv = w.slabView()->canvas();
+    QVERIFY(cv->cache());
+    QCOMPARE(cv->collapsedCpus(), 7);
+    QCOMPARE(cv->lanes().size(), cv->cache()->lanes.size() - 2 * 7);
+    for (const auto& g : cv->lanes()) {
+        const SlabLaneSnap& l = cv->cache()->lanes[static_cast<std::size_t>(g.lane)];
+        QVERIFY(l.cpu <= 0);
+        QCOMPARE(g.bars.size(), l.slabs.size());
+    }
 }
 
 void SlabViewTest::screenshots_data() {
