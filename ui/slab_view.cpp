@@ -470,7 +470,7 @@ std::vector<SlabLanesCanvas::LaneGeom> SlabLanesCanvas::layout(const SlabCacheSn
         y = bottom + m.lane_gap;
         out.push_back(std::move(g));
     }
-    if (*collapsed > 0) y += m.header_h;
+    if (*collapsed > 0) y += 2 * m.header_h; // room for two lines
     *height = y + m.pad;
     return out;
 }
@@ -746,10 +746,11 @@ void SlabLanesCanvas::paintEvent(QPaintEvent*) {
     }
     if (collapsed_cpus_ > 0) {
         p.setPen(pal.color(QPalette::PlaceholderText));
-        p.drawText(QRect(m.pad, height_ - m.pad - m.header_h, width() - 2 * m.pad, m.header_h),
-                   Qt::AlignVCenter | Qt::AlignLeft,
-                   tr("%1 hold no slab of this cache: their lanes are left out.")
-                       .arg(plural(collapsed_cpus_, "CPU", "CPUs")));
+        p.drawText(
+            QRect(m.pad, height_ - m.pad - 2 * m.header_h, width() - 2 * m.pad, 2 * m.header_h),
+            Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap,
+            tr("%1 without a slab of this cache are not shown.")
+                .arg(plural(collapsed_cpus_, "CPU", "CPUs")));
     }
 
     // Slabs: still ones first, moving ones on top.
