@@ -7,6 +7,7 @@
 #include "app/quiet_qt.h"
 #include "ui/buddy_view.h"
 #include "ui/main_window.h"
+#include "ui/slab_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -76,7 +77,8 @@ int main(int argc, char** argv) {
     QCommandLineOption scen("scenario", "scenario JSON to open", "file");
     QCommandLineOption step("step", "run N steps first", "N");
     QCommandLineOption view(
-        "view", "view in front: machine, memblock, zones, buddy, pagemap, proc (or a /proc view)",
+        "view",
+        "view in front: machine, memblock, zones, buddy, pagemap, slab, proc (or a /proc view)",
         "name");
     QCommandLineOption theme("theme", "colour theme: light or dark", "name");
     QCommandLineOption size("size", "window size WxH", "WxH", "1280x800");
@@ -121,11 +123,15 @@ int main(int argc, char** argv) {
     if (path.isEmpty()) path = QStringLiteral(MMSIM_DEFAULT_SCENARIO);
     if (!w.openScenario(path, !headless) && headless) return fail(w.lastError());
     w.waitIdle();
-    for (int i = 0; i < steps; ++i)
+    for (int i = 0; i < steps; ++i) {
+        // The views see the state before the last step, so they can show
+        // what the step changed (the slab view animates from it).
+        if (i == steps - 1) w.waitIdle();
         w.stepForward();
+    }
     if (p.isSet(view) && !w.showView(p.value(view))) {
         const QString msg =
-            QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, proc)")
+            QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, slab, proc)")
                 .arg(p.value(view));
         if (headless) return fail(msg);
         std::fprintf(stderr, "mmsim: %s\n", msg.toLocal8Bit().constData());
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
             w.waitIdle();
             // A split or merge caught half way: the same frame every time.
             w.buddyView()->freezeAnimation(0.45);
+            w.slabView()->freezeAnimation(1.0); // the step done, its changes ringed
             QImage img = w.grab().toImage();
             if (img.size() != QSize(width, height))
                 img = img.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);

@@ -12,6 +12,7 @@
 #include "ui/proc_view.h"
 #include "ui/scenario_panel.h"
 #include "ui/simulation_controller.h"
+#include "ui/slab_view.h"
 #include "ui/zones_view.h"
 
 #include <QAbstractButton>
@@ -45,7 +46,7 @@ constexpr double kMinPt = 7, kMaxPt = 24;
 } // namespace
 
 const QStringList& MainWindow::mainViewNames() {
-    static const QStringList names = {"machine", "memblock", "zones", "buddy", "pagemap", "proc"};
+    static const QStringList names = {"machine", "memblock", "zones", "buddy", "pagemap", "slab", "proc"};
     return names;
 }
 
@@ -86,12 +87,14 @@ void MainWindow::buildUi() {
     zones_ = new ZonesView(tabs_);
     buddy_ = new BuddyView(tabs_);
     pagemap_ = new PageMapView(tabs_);
+    slab_ = new SlabView(tabs_);
     proc_ = new ProcView(tabs_);
     tabs_->addTab(machine_, tr("Machine"));
     tabs_->addTab(memblock_, tr("memblock"));
     tabs_->addTab(zones_, tr("Zones"));
     tabs_->addTab(buddy_, tr("Buddy"));
     tabs_->addTab(pagemap_, tr("Page map"));
+    tabs_->addTab(slab_, tr("Slab"));
     tabs_->addTab(proc_, tr("/proc"));
     tabs_->setTabToolTip(0, tr("The firmware map, NUMA nodes and /proc/iomem (Ctrl+1)"));
     tabs_->setTabToolTip(1, tr("memblock's memory and reserved arrays (Ctrl+2)"));
@@ -100,7 +103,9 @@ void MainWindow::buildUi() {
                                "allocation, splits and merges animated (Ctrl+4)"));
     tabs_->setTabToolTip(4, tr("Every pageblock coloured by migratetype, filled by use; zoom "
                                "down to pages (Ctrl+5)"));
-    tabs_->setTabToolTip(5, tr("The kernel's own text for the state (Ctrl+6)"));
+    tabs_->setTabToolTip(5, tr("The slab caches as slabtop lists them; a cache's slabs in lanes "
+                               "by list, objects filling and slabs moving animated (Ctrl+6)"));
+    tabs_->setTabToolTip(6, tr("The kernel's own text for the state (Ctrl+7)"));
     setCentralWidget(tabs_);
 
     scenario_ = new ScenarioPanel(this);
@@ -336,6 +341,7 @@ void MainWindow::applySnapshot(const SnapshotPtr& snap) {
     zones_->setSnapshot(snap);
     buddy_->setSnapshot(snap);
     pagemap_->setSnapshot(snap);
+    slab_->setSnapshot(snap);
     proc_->setSnapshot(snap);
     charts_->setSeries(snap->series);
     event_log_->setSnapshot(snap);

@@ -34,6 +34,7 @@ class MemblockView;
 class ProcView;
 class ScenarioPanel;
 class SimulationController;
+class SlabView;
 class ZonesView;
 
 class MainWindow : public QMainWindow {
@@ -75,6 +76,7 @@ class MainWindow : public QMainWindow {
     ZonesView* zonesView() const { return zones_; }
     BuddyView* buddyView() const { return buddy_; }
     PageMapView* pageMapView() const { return pagemap_; }
+    SlabView* slabView() const { return slab_; }
     EventLog* eventLog() const { return event_log_; }
     QSlider* scrubber() const { return scrubber_; }
     QAction* backAction() const { return back_act_; }
@@ -141,6 +143,7 @@ class MainWindow : public QMainWindow {
     ZonesView* zones_ = nullptr;
     BuddyView* buddy_ = nullptr;
     PageMapView* pagemap_ = nullptr;
+    SlabView* slab_ = nullptr;
     EventLog* event_log_ = nullptr;
     QLabel* clock_label_ = nullptr;
     ProcView* proc_ = nullptr;

@@ -4,6 +4,7 @@
 #include "core/explain.h"
 #include "core/report.h"
 #include "core/simulation.h"
+#include "ui/slab_snapshot.h"
 
 #include <QObject>
 
@@ -102,12 +103,21 @@ void buddyState(const Simulation& sim, Snapshot& snap) {
     for (std::size_t i = 0; i < n; ++i) {
         EventSnap e;
         e.ev = ev[i];
-        e.text = QString::fromStdString(formatBuddyEvent(ev[i], st.mm.profile));
-        e.explain = QString::fromStdString(explainEvent(ev[i], st.mm.profile));
+        const bool slab = isSlabEvent(ev[i].kind);
+        e.text = QString::fromStdString(slab ? formatSlabEvent(ev[i])
+                                             : formatBuddyEvent(ev[i], st.mm.profile));
+        e.explain = slab ? explainSlabEvent(ev[i])
+                         : QString::fromStdString(explainEvent(ev[i], st.mm.profile));
         e.cycles = i < cycles.size() ? cycles[i] : 0;
         snap.events.push_back(std::move(e));
     }
-    for (const std::string& p : explainStep(ev, st.mm.profile))
+    // Core tells the page allocator's part; the slab events are summed up apart.
+    EventSink page_events;
+    for (const BuddyEvent& e : ev)
+        if (!isSlabEvent(e.kind)) page_events.push_back(e);
+    const QString slab_story = slabStepSummary(ev);
+    if (!slab_story.isEmpty()) snap.step_explain << slab_story;
+    for (const std::string& p : explainStep(page_events, st.mm.profile))
         snap.step_explain << QString::fromStdString(p);
 
     for (const auto& [name, a] : sim.pageAllocations())
@@ -126,7 +136,10 @@ void buddyState(const Simulation& sim, Snapshot& snap) {
             by_kind[ev[i].kind] += cycles[i];
         for (const auto& [k, c] : by_kind)
             snap.last_breakdown.emplace_back(
-                QString::fromLatin1(buddyEventName(static_cast<BuddyEvent::Kind>(k))), c);
+                QString::fromLatin1(isSlabEvent(static_cast<std::uint8_t>(k))
+                                        ? slabEventName(static_cast<std::uint8_t>(k))
+                                        : buddyEventName(static_cast<BuddyEvent::Kind>(k))),
+                c);
         std::sort(snap.last_breakdown.begin(), snap.last_breakdown.end(),
                   [](const auto& a, const auto& b) { return a.second > b.second; });
     }
@@ -230,6 +243,7 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
     }
 
     buddyState(sim, *snap);
+    snap->slab = makeSlabSnap(sim);
 
     for (const std::string& v : viewNames()) {
         const QString name = QString::fromStdString(v);

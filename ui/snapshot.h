@@ -24,6 +24,8 @@ struct TimeSeries;
 
 namespace mmsim::ui {
 
+struct SlabSnap; // ui/slab_snapshot.h
+
 struct E820Row {
     std::uint64_t addr = 0;
     std::uint64_t size = 0;
@@ -179,6 +181,8 @@ struct Snapshot {
     // The recorded time series (charts dock); shared between snapshots
     // until it changes.
     std::shared_ptr<const mmsim::TimeSeries> series;
+    // The slab caches and their slabs by list (ui/slab_snapshot.h).
+    std::shared_ptr<const SlabSnap> slab;
 
     QString view(const QString& name) const {
         auto it = views.find(name);
