@@ -244,6 +244,12 @@ void SeriesRecorder::ensureColumns(const MmModel& mm) {
     add({"op_cycles_sum", SeriesSet::cycles, "cycles", "", -1, -1, -1, -1});
     add({"op_cycles_max", SeriesSet::cycles, "cycles", "", -1, -1, -1, -1});
     data_.values.assign(data_.columns.size(), {});
+    // Rows never exceed the cap: room for all of them now, so that
+    // appending never moves a column.
+    data_.step.reserve(cap_);
+    data_.cycle.reserve(cap_);
+    for (auto& v : data_.values)
+        v.reserve(cap_);
     fixed_columns_ = data_.columns.size();
 }
 
@@ -315,6 +321,7 @@ void SeriesRecorder::appendRow(TimeSeries& ts, const StepInput& in, const Interv
         if (i < 0) {
             ts.columns.push_back(col);
             ts.values.emplace_back(row, TimeSeries::NaN);
+            ts.values.back().reserve(std::max(cap_, row + 1));
             i = static_cast<int>(ts.columns.size() - 1);
         }
         auto& vec = ts.values[static_cast<std::size_t>(i)];

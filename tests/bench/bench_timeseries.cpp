@@ -71,7 +71,8 @@ void simRun(benchmark::State& state, bool record, std::size_t cap = SeriesRecord
         if (record) benchmark::DoNotOptimize(rec.series(sim).rows());
         benchmark::DoNotOptimize(sim.executed());
     }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(scenario().steps.size()));
+    state.SetItemsProcessed(state.iterations() *
+                            static_cast<std::int64_t>(scenario().steps.size()));
 }
 void BM_SimSteps(benchmark::State& state) {
     simRun(state, false);
@@ -83,7 +84,9 @@ BENCHMARK(BM_SimSteps);
 BENCHMARK(BM_SimStepsRecorded);
 // A cap of 256 rows: the share of steps that read the state is then what a
 // run 16 times longer has with the default cap.
-void BM_SimStepsRecordedCap256(benchmark::State& state) { simRun(state, true, 256); }
+void BM_SimStepsRecordedCap256(benchmark::State& state) {
+    simRun(state, true, 256);
+}
 BENCHMARK(BM_SimStepsRecordedCap256);
 
 std::unique_ptr<Simulation> booted() {
@@ -132,6 +135,48 @@ void BM_RawAllocFreeRecorded(benchmark::State& state) {
 }
 BENCHMARK(BM_RawAllocFree);
 BENCHMARK(BM_RawAllocFreeRecorded);
+
+// The issue's measure: a scenario of one million steps (the timeline
+// benchmark's workload on a 2 GiB, 2-node machine), run plain and recorded
+// with the default cap. One iteration each: compare their times.
+std::shared_ptr<const Program> millionSteps() {
+    static std::shared_ptr<const Program> p = compileScenario(loadScenario(
+        R"({"format": "mmsim-scenario/1", "seed": 5,
+            "machine": {"cpus": 2, "e820": [
+              {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
+              {"addr": "0x100000", "size": "0x7fe00000", "type": "usable"}],
+              "numa": {"nodes": [{"id": 0, "ranges": [["0x0", "0x3fffffff"]], "cpus": [0]},
+                                 {"id": 1, "ranges": [["0x40000000", "0x7fffffff"]], "cpus": [1]}]}},
+            "steps": [{"op": "workload", "count": 1000000,
+              "mix": {"alloc_pages": 1, "free_pages": 1},
+              "orders": {"0": 16, "1": 4, "2": 2, "3": 2, "5": 1, "9": 1},
+              "gfp": {"GFP_KERNEL": 2, "GFP_HIGHUSER_MOVABLE": 3, "GFP_KERNEL | __GFP_RECLAIMABLE": 1},
+              "cpus": [0, 1], "free_policy": "random", "max_live": 60000}]})",
+        "bench.json"));
+    return p;
+}
+
+void millionRun(benchmark::State& state, bool record) {
+    for (auto _ : state) {
+        Simulation sim(millionSteps());
+        SeriesRecorder rec;
+        while (!sim.done()) {
+            sim.step();
+            if (record) rec.sample(sim);
+        }
+        if (record) benchmark::DoNotOptimize(rec.series(sim).rows());
+        benchmark::DoNotOptimize(sim.executed());
+    }
+    state.SetItemsProcessed(state.iterations() * 1000000);
+}
+void BM_MillionSteps(benchmark::State& state) {
+    millionRun(state, false);
+}
+void BM_MillionStepsRecorded(benchmark::State& state) {
+    millionRun(state, true);
+}
+BENCHMARK(BM_MillionSteps)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
+BENCHMARK(BM_MillionStepsRecorded)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
 
 // One full row (stride 1: every operation of a short run costs this).
 void BM_SeriesRow(benchmark::State& state) {
