@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace mmsim::ui {
 
@@ -280,6 +281,8 @@ std::vector<BuddyMotion> buddyMotions(const std::vector<EventSnap>& events) {
             ++k;
         const BuddyEvent& last = events[k - 1].ev;
         BuddyMotion m;
+        m.first_event = i;
+        m.last_event = k - 1;
         m.nid = e.nid;
         m.zone = e.zone;
         m.mt = last.mt;
@@ -408,6 +411,8 @@ void BuddyCanvas::animate(const BuddyMotion* m) {
     has_motion_ = m != nullptr;
     if (m) motion_ = *m;
     t_ms_ = 0;
+    start_ms_ = 0;
+    end_ms_ = -1;
     frames_ = 0;
     if (has_motion_) {
         clock_.start();
@@ -418,6 +423,12 @@ void BuddyCanvas::animate(const BuddyMotion* m) {
     update();
 }
 
+void BuddyCanvas::animateSpan(const BuddyMotion& m, int from_ms, int to_ms) {
+    animate(&m);
+    start_ms_ = t_ms_ = std::max(0, from_ms);
+    end_ms_ = std::min(to_ms, animationLength());
+}
+
 void BuddyCanvas::setAnimationTime(int ms) {
     anim_timer_.stop();
     t_ms_ = ms < 0 ? animationLength() : std::min(ms, animationLength());
@@ -425,9 +436,10 @@ void BuddyCanvas::setAnimationTime(int ms) {
 }
 
 void BuddyCanvas::tick() {
-    t_ms_ = static_cast<int>(clock_.elapsed());
-    if (t_ms_ >= animationLength()) {
-        t_ms_ = animationLength();
+    const int end = end_ms_ >= 0 ? end_ms_ : animationLength();
+    t_ms_ = start_ms_ + static_cast<int>(clock_.elapsed());
+    if (t_ms_ >= end) {
+        t_ms_ = end;
         anim_timer_.stop();
     }
     update();
@@ -900,7 +912,15 @@ void BuddyView::setSnapshot(const SnapshotPtr& snap) {
         }
     }
     zone_combo_->setCurrentIndex(idx);
-    path_->setPath(allocationPath(snap->events));
+    // Micro-stepping: only the events revealed so far.
+    micro_events_.clear();
+    if (snap->micro >= 0)
+        micro_events_.assign(snap->events.begin(),
+                             snap->events.begin() +
+                                 std::min<std::ptrdiff_t>(snap->micro,
+                                                          static_cast<std::ptrdiff_t>(
+                                                              snap->events.size())));
+    path_->setPath(allocationPath(shownEvents()));
     showZone(idx, true);
 }
 
@@ -911,9 +931,13 @@ void BuddyView::showZone(int i, bool animate) {
         return;
     }
     const BuddyZoneSnap& z = snap_->buddy[static_cast<std::size_t>(i)];
-    canvas_->setZone(&z, &snap_->events);
+    canvas_->setZone(&z, &shownEvents());
     summary_->setText(tr("%1 free pages (%2)").arg(z.free).arg(pagesSize(z.free)));
     if (!animate) return;
+    if (snap_->micro >= 0) {
+        animateMicro(z);
+        return;
+    }
     const BuddyMotion* pick = nullptr;
     const auto motions = buddyMotions(snap_->events);
     for (const BuddyMotion& m : motions)
@@ -922,6 +946,48 @@ void BuddyView::showZone(int i, bool animate) {
             break;
         }
     canvas_->animate(animate_->isChecked() ? pick : nullptr);
+}
+
+const std::vector<EventSnap>& BuddyView::shownEvents() const {
+    return snap_ && snap_->micro >= 0 ? micro_events_ : snap_->events;
+}
+
+// Micro-stepping: the split or merge level of the current event plays (a
+// split's block leaving its list for the event that takes it); an event
+// after a motion leaves that motion at its end.
+void BuddyView::animateMicro(const BuddyZoneSnap& z) {
+    const int cur = snap_->micro - 1;
+    if (cur < 0 || !animate_->isChecked()) {
+        canvas_->animate(nullptr);
+        return;
+    }
+    const auto motions = buddyMotions(snap_->events);
+    const BuddyMotion* pick = nullptr;
+    for (const BuddyMotion& m : motions) {
+        if (m.nid != z.nid || m.zone != z.idx) continue;
+        // The event just before a split run is the one that took the block.
+        const std::size_t from = m.kind == BuddyMotion::Split && m.first_event > 0
+                                     ? m.first_event - 1
+                                     : m.first_event;
+        if (static_cast<std::size_t>(cur) < from) break;
+        pick = &m;
+    }
+    if (!pick) {
+        canvas_->animate(nullptr);
+        return;
+    }
+    const int seg = BuddyCanvas::kSegmentMs;
+    const auto c = static_cast<std::size_t>(cur);
+    if (c > pick->last_event) {
+        canvas_->animate(pick);
+        canvas_->setAnimationTime(-1);
+        return;
+    }
+    // Level j of the run (stage j+1); the event before a split run is stage 0.
+    const int stage = c < pick->first_event ? 0 : static_cast<int>(c - pick->first_event) + 1;
+    const bool last = c == pick->last_event;
+    canvas_->animateSpan(*pick, stage * seg,
+                         last ? std::numeric_limits<int>::max() : (stage + 1) * seg);
 }
 
 } // namespace mmsim::ui

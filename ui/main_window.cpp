@@ -54,7 +54,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     base_point_size_ = font().pointSizeF() > 0 ? font().pointSizeF() : 10;
     theme_ = isDark(this) ? Theme::Dark : Theme::Light;
     buildUi();
+    buildBreakpointsDock();
     buildMenus();
+    buildTimelineControls();
     connect(controller_, &SimulationController::snapshotChanged, this, &MainWindow::onSnapshot);
     connect(controller_, &SimulationController::scenarioChanged, this, &MainWindow::onScenario);
     connect(controller_, &SimulationController::stepRefused, this, &MainWindow::onRefused);
@@ -155,6 +157,7 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
     auto* sim = menuBar()->addMenu(tr("&Simulation"));
+    sim_menu_ = sim;
     step_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaSeekForward), tr("&Step"), this,
                                &MainWindow::stepForward);
     step_act_->setShortcut(Qt::Key_F10);
@@ -181,6 +184,7 @@ void MainWindow::buildMenus() {
 
     auto* tb = new QToolBar(tr("Timeline"), this);
     tb->setObjectName("timeline");
+    timeline_tb_ = tb;
     tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     tb->addAction(back_act_);
     tb->addAction(step_act_);
@@ -268,6 +272,7 @@ void MainWindow::onScenario(const ScenarioInfo& info) {
     setWindowTitle(info.title + QStringLiteral(" — mmsim"));
     profile_label_->setText(tr("Linux %1").arg(info.release));
     profile_label_->setToolTip(tr("Kernel profile the model follows"));
+    onTimelineScenario(info);
 }
 
 void MainWindow::onSnapshot(const SnapshotPtr& snap) {
@@ -353,6 +358,7 @@ void MainWindow::applySnapshot(const SnapshotPtr& snap) {
         const QSignalBlocker block(scrubber_);
         scrubber_->setValue(snap->executed);
     }
+    updateTimelineStatus(*snap);
 }
 
 void MainWindow::onRefused(const QString& message) {
@@ -374,6 +380,7 @@ void MainWindow::onRunning(bool running) {
     const SnapshotPtr s = controller_->snapshot();
     run_act_->setEnabled(!running && !(s && s->done));
     state_label_->setText(running ? tr("running…") : QString());
+    onTimelineRunning(running);
 }
 
 void MainWindow::stepForward() {
@@ -554,6 +561,7 @@ void MainWindow::restoreSettings() {
     for (auto it = recent.rbegin(); it != recent.rend(); ++it)
         if (!recent_.contains(*it)) recent_.append(*it);
     rebuildRecentMenu();
+    restoreTimelineSettings();
 }
 
 void MainWindow::saveSettings() const {
@@ -563,6 +571,7 @@ void MainWindow::saveSettings() const {
     s.setValue("view/theme", themeName(theme_));
     s.setValue("view/fontSize", fontPointSize());
     s.setValue("file/recent", recent_);
+    saveTimelineSettings();
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
