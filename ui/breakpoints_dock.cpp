@@ -47,9 +47,9 @@ BreakpointsDock::BreakpointsDock(QWidget* parent) : QWidget(parent) {
     auto* row = new QHBoxLayout;
     entry_ = new QLineEdit(this);
     entry_->setObjectName("breakpoint-entry");
-    entry_->setPlaceholderText(tr("event:alloc_fail, label:NAME, step:N, zone:Normal:free_pages<low…"));
+    entry_->setPlaceholderText(
+        tr("event:alloc_fail, label:NAME, step:N, zone:Normal:free_pages<low…"));
     entry_->setToolTip(tr("A breakpoint as mmsim-cli run --break takes it; Enter adds it"));
-    entry_->setClearButtonEnabled(true);
     row->addWidget(entry_, 1);
     add_ = new QPushButton(tr("&Add"), this);
     add_->setToolTip(tr("Add the breakpoint in the entry"));
@@ -228,8 +228,10 @@ bool BreakpointsDock::addBreakpoint(const QString& text, QString* error) {
 void BreakpointsDock::removeBreakpoint(int row) {
     if (row < 0 || row >= list_->topLevelItemCount()) return;
     delete list_->takeTopLevelItem(row);
-    if (hit_row_ == row) hit_row_ = -1;
-    else if (hit_row_ > row) --hit_row_;
+    if (hit_row_ == row)
+        hit_row_ = -1;
+    else if (hit_row_ > row)
+        --hit_row_;
     changed();
 }
 
@@ -272,8 +274,7 @@ void BreakpointsDock::markHit(int enabled_index, int step, int event) {
         QFont f = it->font(Spec);
         f.setBold(false);
         it->setFont(Spec, f);
-        if (it->checkState(Spec) != Qt::Checked || !parseError(it->text(Spec)).isEmpty())
-            continue;
+        if (it->checkState(Spec) != Qt::Checked || !parseError(it->text(Spec)).isEmpty()) continue;
         if (++n != enabled_index) continue;
         hit_row_ = i;
         f.setBold(true);
@@ -294,7 +295,8 @@ void BreakpointsDock::save() const {
     QStringList lines;
     for (int i = 0; i < list_->topLevelItemCount(); ++i) {
         const QTreeWidgetItem* it = list_->topLevelItem(i);
-        lines << QStringLiteral("%1 %2").arg(it->checkState(Spec) == Qt::Checked ? 1 : 0)
+        lines << QStringLiteral("%1 %2")
+                     .arg(it->checkState(Spec) == Qt::Checked ? 1 : 0)
                      .arg(it->text(Spec));
     }
     QSettings().setValue(settingsKey(path_), lines);

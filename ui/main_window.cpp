@@ -146,9 +146,9 @@ void MainWindow::buildMenus() {
     QAction* reload = file->addAction(tr("Re&load"), this, [this] {
         if (!path_.isEmpty()) openScenario(path_);
     });
-    reload->setShortcut(QKeySequence::Refresh);
+    reload->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)); // F5 is Run
     file->addAction(tr("Export &charts…"), charts_, &ChartsDock::exportDialog);
-    reload->setToolTip(tr("Open the current scenario file again"));
+    reload->setToolTip(tr("Open the current scenario file again (Ctrl+Shift+R)"));
     open->setToolTip(tr("Open a scenario (JSON)"));
     QAction* imp = file->addAction(tr("&Import boot log…"), this, &MainWindow::importDialog);
     imp->setToolTip(tr("Build a scenario from a real machine's dmesg (import_dmesg) and open "

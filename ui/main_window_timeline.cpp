@@ -18,8 +18,8 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QSettings>
-#include <QStyle>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTextEdit>
 #include <QToolBar>
 
@@ -139,10 +139,8 @@ QString MainWindow::stepLabelText() const {
 
 void MainWindow::updateTimelineStatus(const Snapshot& snap) {
     if (snap.micro >= 0) {
-        step_label_->setText(tr("step %1 · event %2/%3")
-                                 .arg(snap.executed)
-                                 .arg(snap.micro)
-                                 .arg(snap.events_total));
+        step_label_->setText(
+            tr("step %1 · event %2/%3").arg(snap.executed).arg(snap.micro).arg(snap.events_total));
         step_label_->setToolTip(tr("Micro-stepping step %1 of %2: %3 of its %4 micro-events "
                                    "shown")
                                     .arg(snap.executed)

@@ -13,6 +13,7 @@
 #include "ui/explanation_panel.h"
 #include "ui/main_window.h"
 #include "ui/run_controls.h"
+#include "ui/scenario_panel.h"
 #include "ui/simulation_controller.h"
 
 #include <QAction>
@@ -26,6 +27,8 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTextBrowser>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QtTest>
 
@@ -50,9 +53,8 @@ std::pair<std::size_t, long> coreStop(const QString& path, const QStringList& sp
     for (int i = 0; i < runs; ++i)
         r = tl.run(bps);
     if (r.stop != mmsim::Timeline::RunResult::Breakpoint) return {tl.position(), -2};
-    return {tl.position(), r.hit->event == static_cast<std::size_t>(-1)
-                               ? -1
-                               : static_cast<long>(r.hit->event)};
+    return {tl.position(),
+            r.hit->event == static_cast<std::size_t>(-1) ? -1 : static_cast<long>(r.hit->event)};
 }
 
 // Where mmsim-cli run --break stops (-1: it ran to the end).
@@ -98,10 +100,14 @@ void TimelineControlsTest::initTestCase() {
 void TimelineControlsTest::breakpointStopsLikeCoreAndCli_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("spec");
-    QTest::newRow("steal") << "08-migratetypes-fragmentation.json" << "event:pageblock_steal";
-    QTest::newRow("merge") << "06-buddy-split-merge.json" << "event:buddy_merge";
-    QTest::newRow("step") << "06-buddy-split-merge.json" << "step:7";
-    QTest::newRow("below-low") << "04-watermarks-lowmem-reserve.json" << "event:below_low";
+    QTest::newRow("steal") << "08-migratetypes-fragmentation.json"
+                           << "event:pageblock_steal";
+    QTest::newRow("merge") << "06-buddy-split-merge.json"
+                           << "event:buddy_merge";
+    QTest::newRow("step") << "06-buddy-split-merge.json"
+                          << "step:7";
+    QTest::newRow("below-low") << "04-watermarks-lowmem-reserve.json"
+                               << "event:below_low";
     QTest::newRow("zone-cond") << "08-migratetypes-fragmentation.json"
                                << "zone:*:mixed_pageblocks>0";
 }
@@ -129,7 +135,8 @@ void TimelineControlsTest::breakpointStopsLikeCoreAndCli() {
     QCOMPARE(snap->break_event, static_cast<int>(event));
     QVERIFY(!snap->done);
     // The status bar, the explanation and the list say which one hit where.
-    QVERIFY2(w.statusBar()->currentMessage().contains(spec), qPrintable(w.statusBar()->currentMessage()));
+    QVERIFY2(w.statusBar()->currentMessage().contains(spec),
+             qPrintable(w.statusBar()->currentMessage()));
     QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("step %1").arg(pos)));
     QVERIFY(w.explanationPanel()->breakpointText().contains(spec.toHtmlEscaped()));
     QCOMPARE(w.breakpointsDock()->hitRow(), 0);
@@ -260,9 +267,9 @@ void TimelineControlsTest::templatesCoverEveryKind() {
     }
     for (const char* k : {"event", "label", "step", "zone", "cache", "value"})
         QVERIFY2(kinds.contains(k), k);
-    for (const char* e : {"event:pageblock_steal", "event:alloc_fail", "event:pcp_drain",
-                          "event:below_low", "event:below_min", "event:slab_discard",
-                          "label:warm", "label:cold"})
+    for (const char* e :
+         {"event:pageblock_steal", "event:alloc_fail", "event:pcp_drain", "event:below_low",
+          "event:below_min", "event:slab_discard", "label:warm", "label:cold"})
         QVERIFY2(d.specs().contains(e), e);
 }
 
@@ -273,7 +280,8 @@ static int stepWithSplits(const QString& path, std::size_t min_events) {
         const auto& ev = tl.sim().lastEvents();
         if (ev.size() < min_events) continue;
         for (std::size_t i = 0; i < ev.size(); ++i)
-            if (ev[i].kind == mmsim::BuddyEvent::buddy_split) return static_cast<int>(tl.position());
+            if (ev[i].kind == mmsim::BuddyEvent::buddy_split)
+                return static_cast<int>(tl.position());
     }
     return -1;
 }
@@ -447,10 +455,13 @@ void TimelineControlsTest::backWorksWhateverHasFocus() {
         w.stepForward();
     QVERIFY(w.waitIdle());
     QCOMPARE(w.snapshot()->executed, 6);
-    // Focus in read-only text views and tables: Ctrl+Left still goes back.
+    // Focus in read-only text views (the scenario's description takes
+    // keyboard selection, so word moves) and tables: Ctrl+Left still goes back.
     auto* log = w.findChild<QPlainTextEdit*>("explanation-log");
     QVERIFY(log);
-    QList<QWidget*> targets{log, w.eventLog()->table(), w.breakpointsDock()->list()};
+    auto* browser = w.scenarioPanel()->findChild<QTextBrowser*>();
+    QVERIFY(browser);
+    QList<QWidget*> targets{browser, log, w.eventLog()->table(), w.breakpointsDock()->list()};
     int expect = 6;
     for (QWidget* t : targets) {
         t->setFocus();
@@ -459,7 +470,7 @@ void TimelineControlsTest::backWorksWhateverHasFocus() {
         QCOMPARE(w.snapshot()->executed, --expect);
     }
     // Ctrl+Right steps; F11 micro-steps.
-    QTest::keyClick(log, Qt::Key_Right, Qt::ControlModifier);
+    QTest::keyClick(browser, Qt::Key_Right, Qt::ControlModifier);
     QVERIFY(w.waitIdle());
     QCOMPARE(w.snapshot()->executed, expect + 1);
     QTest::keyClick(w.eventLog()->table(), Qt::Key_F11);
@@ -482,8 +493,8 @@ void TimelineControlsTest::shortcutsAreUniqueAndShown() {
     for (QAction* a : w.findChildren<QAction*>()) {
         for (const QKeySequence& k : a->shortcuts()) {
             if (a->shortcutContext() == Qt::WidgetShortcut) continue;
-            QVERIFY2(!seen.contains(k), qPrintable(k.toString() + ": " + seen.value(k) + " and " +
-                                                   a->text()));
+            QVERIFY2(!seen.contains(k),
+                     qPrintable(k.toString() + ": " + seen.value(k) + " and " + a->text()));
             seen.insert(k, a->text());
         }
     }
@@ -492,8 +503,8 @@ void TimelineControlsTest::shortcutsAreUniqueAndShown() {
     for (QAction* m : w.menuBar()->actions())
         if (m->text().contains("Simulation")) sim = m->menu();
     QVERIFY(sim);
-    for (QAction* a : {w.stepAction(), w.backAction(), w.microAction(), w.runAction(),
-                       w.pauseAction()}) {
+    for (QAction* a :
+         {w.stepAction(), w.backAction(), w.microAction(), w.runAction(), w.pauseAction()}) {
         QVERIFY(sim->actions().contains(a));
         QVERIFY(!a->shortcut().isEmpty());
         QVERIFY2(a->toolTip().contains(a->shortcut().toString(QKeySequence::NativeText)),
