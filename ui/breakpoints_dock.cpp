@@ -69,6 +69,7 @@ BreakpointsDock::BreakpointsDock(QWidget* parent) : QWidget(parent) {
     list_->setRootIsDecorated(false);
     list_->setUniformRowHeights(true);
     list_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    list_->header()->setStretchLastSection(false);
     list_->header()->setSectionResizeMode(Spec, QHeaderView::Stretch);
     list_->header()->setSectionResizeMode(LastHit, QHeaderView::ResizeToContents);
     list_->setToolTip(tr("Run (F5) stops after the first step where an enabled breakpoint "

@@ -309,13 +309,20 @@ namespace {
 struct Geometry {
     int label_w, nrfree_w, gutter_w, header_h, row_h, lane_w, count_w, chip_w, chip_gap, left;
 };
-Geometry gridGeometry(const QFontMetrics& fm, int width, int lanes) {
+int compactRow(const QFontMetrics& fm) {
+    return fm.height() + 8;
+}
+// 'height' (when given) lets the rows shrink to fit a short window, down to
+// a compact row, instead of scrolling the lowest orders away.
+Geometry gridGeometry(const QFontMetrics& fm, int width, int lanes, int height = -1) {
     Geometry g;
     g.label_w = fm.horizontalAdvance(QStringLiteral("10  4 MiB")) + 14;
     g.nrfree_w = fm.horizontalAdvance(QStringLiteral("nr_free")) + 12;
     g.gutter_w = std::max(60, fm.horizontalAdvance(QStringLiteral("in hand")) + 14);
     g.header_h = fm.height() + 10;
     g.row_h = std::max(28, fm.height() + 14);
+    if (height >= 0)
+        g.row_h = std::clamp((height - g.header_h - 8) / kOrders, compactRow(fm), g.row_h);
     g.left = g.label_w + g.nrfree_w + g.gutter_w;
     g.lane_w = std::max(84, (width - g.left - 6) / std::max(1, lanes));
     g.count_w = fm.horizontalAdvance(QStringLiteral("0000")) + 4;
@@ -342,7 +349,7 @@ QSize BuddyCanvas::sizeHint() const {
     return {g.left + lanes() * 110 + 8, g.header_h + kOrders * g.row_h + 8};
 }
 QSize BuddyCanvas::minimumSizeHint() const {
-    const Geometry g = gridGeometry(fontMetrics(), 0, lanes());
+    const Geometry g = gridGeometry(fontMetrics(), 0, lanes(), 0);
     return {g.left + lanes() * g.lane_w + 8, g.header_h + kOrders * g.row_h + 8};
 }
 
@@ -383,19 +390,19 @@ bool BuddyCanvas::headPending(int order, int mt) const {
 }
 
 QRect BuddyCanvas::listRect(int order, int mt) const {
-    const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+    const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
     const int row = kOrders - 1 - order;
     return {g.left + mt * g.lane_w, g.header_h + row * g.row_h, g.lane_w, g.row_h};
 }
 
 int BuddyCanvas::chipsFitting() const {
-    const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+    const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
     const int plus_w = fontMetrics().horizontalAdvance(QStringLiteral("+00000"));
     return std::max(1, (g.lane_w - g.count_w - plus_w - 8) / (g.chip_w + g.chip_gap));
 }
 
 QRectF BuddyCanvas::chipRect(int order, int mt, int slot) const {
-    const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+    const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
     const QRect r = listRect(order, mt);
     return QRectF(r.left() + g.count_w + 2 + slot * (g.chip_w + g.chip_gap), r.top() + 6, g.chip_w,
                   r.height() - 12);
@@ -483,7 +490,7 @@ bool BuddyCanvas::event(QEvent* e) {
                                    this);
                 return true;
             }
-            const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+            const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
             const QRect label(0, listRect(o, 0).top(), g.label_w + g.nrfree_w, g.row_h);
             if (label.contains(he->pos())) {
                 QToolTip::showText(he->globalPos(),
@@ -506,7 +513,7 @@ void BuddyCanvas::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), pal.color(QPalette::Base));
     if (!zone_) return;
     const QFontMetrics fm = fontMetrics();
-    const Geometry g = gridGeometry(fm, width(), lanes());
+    const Geometry g = gridGeometry(fm, width(), lanes(), height());
 
     // Header: lane names.
     QFont bold = font();

@@ -125,8 +125,9 @@ void ExplanationPanel::showBreakpoint(const QString& spec, const QString& what, 
                                       int event) {
     QString where = event >= 0 ? tr("after step %1, at micro-event %2").arg(step).arg(event + 1)
                                : tr("after step %1").arg(step);
-    break_->setText(tr("<b>Breakpoint</b> <tt>%1</tt> hit %2.<br>%3")
-                        .arg(spec.toHtmlEscaped(), where, what.toHtmlEscaped()));
+    QString text = tr("<b>Breakpoint</b> <tt>%1</tt> hit %2.").arg(spec.toHtmlEscaped(), where);
+    if (!what.isEmpty() && what != spec) text += QStringLiteral("<br>") + what.toHtmlEscaped();
+    break_->setText(text);
     break_->setVisible(true);
 }
 

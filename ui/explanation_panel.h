@@ -21,7 +21,8 @@ class ExplanationPanel : public QWidget {
     void setScenario(const ScenarioInfo& info);
     void setSnapshot(const SnapshotPtr& snap);
     void showRefusal(const QString& message);
-    // A run stopped at a breakpoint: which one, what hit, where.
+    // A run stopped at a breakpoint: which one, where, and any detail (a
+    // condition's zone); an event hit is told by the micro-event below.
     void showBreakpoint(const QString& spec, const QString& what, int step, int event);
     QString breakpointText() const;
     // The micro-event selected in the event log (nullptr: none).

@@ -426,6 +426,7 @@ bool MainWindow::showView(const QString& name) {
             resizeDocks({dock}, {height() * 45 / 100}, Qt::Vertical);
         return true;
     }
+    if (showTimelineView(name)) return true;
     if (proc_->showView(name)) {
         tabs_->setCurrentWidget(proc_);
         return true;
@@ -445,6 +446,7 @@ void MainWindow::setTheme(Theme t) {
     theme_ = t;
     if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) applyTheme(*app, t);
     if (light_act_) (t == Theme::Dark ? dark_act_ : light_act_)->setChecked(true);
+    refreshTimelineIcons();
 }
 
 void MainWindow::setFontPointSize(double pt) {

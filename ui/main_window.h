@@ -148,11 +148,13 @@ class MainWindow : public QMainWindow {
     // ---- timeline controls (main_window_timeline.cpp) ----
     void buildBreakpointsDock();
     void buildTimelineControls();
+    bool showTimelineView(const QString& name); // "breakpoints"
     void updateTimelineStatus(const Snapshot& snap);
     void onTimelineRunning(bool running);
     void onTimelineScenario(const ScenarioInfo& info);
     void onBreakpointHit(int index, const QString& spec, const QString& what, int step, int event);
     void restoreTimelineSettings();
+    void refreshTimelineIcons();
     void saveTimelineSettings() const;
     QAction* micro_act_ = nullptr;
     QMenu* sim_menu_ = nullptr;

@@ -115,10 +115,30 @@ void MainWindow::buildTimelineControls() {
         bp->setToolTip(tr("Show the breakpoints a run stops at (Ctrl+B)"));
     }
 
+    refreshTimelineIcons();
     run_progress_ = new RunProgress(this);
     statusBar()->addPermanentWidget(run_progress_);
     connect(run_progress_, &RunProgress::stopRequested, this, &MainWindow::pause);
     connect(controller_, &SimulationController::breakpointHit, this, &MainWindow::onBreakpointHit);
+}
+
+bool MainWindow::showTimelineView(const QString& name) {
+    if (name.toLower() != QStringLiteral("breakpoints")) return false;
+    auto* dock = qobject_cast<QDockWidget*>(breakpoints_->parentWidget());
+    dock->show();
+    dock->raise();
+    return true;
+}
+
+void MainWindow::refreshTimelineIcons() {
+    if (!micro_act_) return;
+    const QColor c = palette().color(QPalette::ButtonText);
+    step_act_->setIcon(timelineIcon(TimelineIcon::Step, c));
+    back_act_->setIcon(timelineIcon(TimelineIcon::StepBack, c));
+    micro_act_->setIcon(timelineIcon(TimelineIcon::MicroStep, c));
+    run_act_->setIcon(timelineIcon(TimelineIcon::Run, c));
+    pause_act_->setIcon(timelineIcon(TimelineIcon::Pause, c));
+    reset_act_->setIcon(timelineIcon(TimelineIcon::Reset, c));
 }
 
 void MainWindow::microStep() {
@@ -139,6 +159,15 @@ QString MainWindow::stepLabelText() const {
 
 void MainWindow::updateTimelineStatus(const Snapshot& snap) {
     if (snap.micro >= 0) {
+        // The clock as far as the events shown: the step's start plus theirs.
+        std::uint64_t so_far = 0;
+        for (std::size_t i = 0; i < snap.events.size() && i < std::size_t(snap.micro); ++i)
+            so_far += snap.events[i].cycles;
+        clock_label_->setText(tr("clock %L1 cycles · %2 so far: %L3 of %L4")
+                                  .arg(snap.micro_clock)
+                                  .arg(snap.last_op)
+                                  .arg(so_far)
+                                  .arg(snap.last_cycles));
         step_label_->setText(
             tr("step %1 · event %2/%3").arg(snap.executed).arg(snap.micro).arg(snap.events_total));
         step_label_->setToolTip(tr("Micro-stepping step %1 of %2: %3 of its %4 micro-events "
@@ -174,10 +203,18 @@ void MainWindow::onTimelineScenario(const ScenarioInfo& info) {
 void MainWindow::onBreakpointHit(int index, const QString& spec, const QString& what, int step,
                                  int event) {
     breakpoints_->markHit(index, step, event);
-    explanation_->showBreakpoint(spec, what, step, event);
+    // Core's account starts with the spec; an event hit then names the event
+    // (0-based): the event log shows that one, numbered from 1, so only a
+    // condition's detail (where it became true) is kept.
+    QString detail = event >= 0 ? QString() : what;
+    if (detail.startsWith(spec)) detail = detail.mid(spec.size()).trimmed();
+    explanation_->showBreakpoint(spec, detail, step, event);
     const QString where =
         event >= 0 ? tr("step %1, event %2").arg(step).arg(event + 1) : tr("step %1").arg(step);
-    statusBar()->showMessage(tr("Breakpoint %1 hit at %2: %3").arg(spec, where, what), 30000);
+    statusBar()->showMessage(detail.isEmpty()
+                                 ? tr("Breakpoint %1 hit at %2").arg(spec, where)
+                                 : tr("Breakpoint %1 hit at %2: %3").arg(spec, where, detail),
+                             30000);
 }
 
 void MainWindow::restoreTimelineSettings() {

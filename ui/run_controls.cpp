@@ -3,6 +3,9 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
+#include <QPixmap>
+#include <QPolygonF>
 #include <QProgressBar>
 #include <QStyle>
 #include <QToolButton>
@@ -10,6 +13,53 @@
 #include <cstdlib>
 
 namespace mmsim::ui {
+
+QIcon timelineIcon(TimelineIcon kind, const QColor& color) {
+    QIcon icon;
+    for (int px : {16, 32}) {
+        QPixmap pm(px, px);
+        pm.fill(Qt::transparent);
+        QPainter p(&pm);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.scale(px / 16.0, px / 16.0);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        auto tri = [&](double x0, double x1, double h) { // apex at x1
+            const double c = 8, d = h / 2;
+            p.drawPolygon(QPolygonF({QPointF(x0, c - d), QPointF(x1, c), QPointF(x0, c + d)}));
+        };
+        auto bar = [&](double x, double w) { p.drawRect(QRectF(x, 3, w, 10)); };
+        switch (kind) {
+        case TimelineIcon::StepBack:
+            bar(2, 2);
+            tri(13, 5, 10);
+            break;
+        case TimelineIcon::Step:
+            tri(3, 11, 10);
+            bar(12, 2);
+            break;
+        case TimelineIcon::MicroStep:
+            tri(7, 13, 8);
+            p.drawEllipse(QPointF(3.5, 8), 1.6, 1.6);
+            break;
+        case TimelineIcon::Run:
+            tri(3.5, 13.5, 12);
+            break;
+        case TimelineIcon::Pause:
+            bar(4, 3);
+            bar(9, 3);
+            break;
+        case TimelineIcon::Reset:
+            bar(2, 2);
+            tri(9, 4, 10);
+            tri(14, 9, 10);
+            break;
+        }
+        p.end();
+        icon.addPixmap(pm);
+    }
+    return icon;
+}
 
 const QList<int>& SpeedControl::speeds() {
     static const QList<int> s = {1, 2, 5, 10, 30, 60, 0};

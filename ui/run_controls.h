@@ -4,6 +4,7 @@
 // SimulationController paces the run on its worker thread.
 #pragma once
 
+#include <QIcon>
 #include <QWidget>
 
 class QComboBox;
@@ -12,6 +13,11 @@ class QProgressBar;
 class QToolButton;
 
 namespace mmsim::ui {
+
+// Timeline icons drawn in the palette's text colour: the style's media
+// icons are black and vanish on the dark theme.
+enum class TimelineIcon { StepBack, Step, MicroStep, Run, Pause, Reset };
+QIcon timelineIcon(TimelineIcon kind, const QColor& color);
 
 class SpeedControl : public QWidget {
     Q_OBJECT
