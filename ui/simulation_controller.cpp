@@ -118,6 +118,8 @@ void SimulationController::command(int kind) {
 }
 
 void SimulationController::step() {
+    // Step during a (paced) run: stop it there, then one more step.
+    if (running_) pause();
     command(SimulationWorker::Step);
 }
 

@@ -39,6 +39,7 @@ class SimulationController : public QObject {
     bool hasScenario() const { return scenario_ != nullptr; }
     const ScenarioInfo& info() const { return info_; }
 
+    // One step (stops a run first).
     void step();
     // One micro-event of the current step (the next step when all are shown).
     void microStep();

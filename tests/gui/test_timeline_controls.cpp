@@ -435,7 +435,20 @@ void TimelineControlsTest::pauseStopsTheRun() {
     QTest::qWait(300);
     QCOMPARE(w.snapshot()->executed, at); // nothing ran after the pause
     QCOMPARE(w.simulation()->executed(), static_cast<std::size_t>(at));
+    // Step during a slow run stops the run and steps once.
+    w.setRunSpeed(2);
+    const int from = w.snapshot()->executed;
+    w.runToEnd();
+    QTest::qWait(100);
+    w.stepForward();
+    QVERIFY(w.waitIdle());
+    QVERIFY(!w.controller()->running());
+    const int after = w.snapshot()->executed;
+    QVERIFY2(after >= from + 1 && after <= from + 2, qPrintable(QString::number(after - from)));
+    QTest::qWait(700);
+    QCOMPARE(w.snapshot()->executed, after);
     // The progress bar's Stop button pauses as well.
+    w.setRunSpeed(30);
     w.runToEnd();
     QTest::qWait(100);
     w.runProgress()->stopButton()->click();
