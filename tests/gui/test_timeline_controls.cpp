@@ -423,7 +423,8 @@ void TimelineControlsTest::pauseStopsTheRun() {
     QVERIFY(w.controller()->running());
     QVERIFY(w.pauseAction()->isEnabled());
     QVERIFY(!w.runProgress()->isHidden());
-    QTest::qWait(150);
+    // Wait for a step or two to show (a loaded machine may be slow to start).
+    QTRY_VERIFY_WITH_TIMEOUT(w.snapshot()->executed >= 1, 10000);
     w.pause();
     QVERIFY(w.waitIdle());
     QVERIFY(!w.controller()->running());
