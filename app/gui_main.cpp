@@ -1,10 +1,11 @@
 // mmsim: the desktop front end. A thin program over ui/ and core/.
 //   mmsim [SCENARIO] [--scenario F] [--step N] [--view NAME] [--theme dark|light]
-//         [--size WxH] [--screenshot out.png]
+//         [--size WxH] [--screenshot out.png] [--micro K] [--break SPEC]...
 // With --screenshot the window is rendered after N steps with that view in
 // front, saved as PNG and the program exits (headless: the offscreen
 // platform unless QT_QPA_PLATFORM says otherwise).
 #include "app/quiet_qt.h"
+#include "ui/breakpoints_dock.h"
 #include "ui/buddy_view.h"
 #include "ui/main_window.h"
 #include "ui/slab_view.h"
@@ -83,7 +84,10 @@ int main(int argc, char** argv) {
     QCommandLineOption theme("theme", "colour theme: light or dark", "name");
     QCommandLineOption size("size", "window size WxH", "WxH", "1280x800");
     QCommandLineOption shot("screenshot", "render the window to a PNG and exit", "png");
-    p.addOptions({scen, step, view, theme, size, shot});
+    QCommandLineOption micro("micro", "then K micro-steps (one event each)", "K");
+    QCommandLineOption brk("break", "a breakpoint (as mmsim-cli run --break; repeatable); with "
+                           "one, the window runs to the first hit after the steps", "spec");
+    p.addOptions({scen, step, view, theme, size, shot, micro, brk});
     p.process(app);
 
     mmsim::ui::Theme th = mmsim::ui::Theme::Light;
@@ -129,6 +133,17 @@ int main(int argc, char** argv) {
         if (i == steps - 1) w.waitIdle();
         w.stepForward();
     }
+    for (const QString& b : p.values(brk)) {
+        QString err;
+        if (!w.breakpointsDock()->addBreakpoint(b, &err))
+            return fail(QString("--break %1: %2").arg(b, err));
+    }
+    if (p.isSet(brk)) {
+        w.waitIdle();
+        w.runToEnd();
+    }
+    for (int i = 0, k = p.value(micro).toInt(); i < k; ++i)
+        w.microStep();
     if (p.isSet(view) && !w.showView(p.value(view))) {
         const QString msg =
             QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, slab, proc)")

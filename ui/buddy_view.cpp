@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace mmsim::ui {
 
@@ -280,6 +281,8 @@ std::vector<BuddyMotion> buddyMotions(const std::vector<EventSnap>& events) {
             ++k;
         const BuddyEvent& last = events[k - 1].ev;
         BuddyMotion m;
+        m.first_event = i;
+        m.last_event = k - 1;
         m.nid = e.nid;
         m.zone = e.zone;
         m.mt = last.mt;
@@ -306,13 +309,20 @@ namespace {
 struct Geometry {
     int label_w, nrfree_w, gutter_w, header_h, row_h, lane_w, count_w, chip_w, chip_gap, left;
 };
-Geometry gridGeometry(const QFontMetrics& fm, int width, int lanes) {
+int compactRow(const QFontMetrics& fm) {
+    return fm.height() + 8;
+}
+// 'height' (when given) lets the rows shrink to fit a short window, down to
+// a compact row, instead of scrolling the lowest orders away.
+Geometry gridGeometry(const QFontMetrics& fm, int width, int lanes, int height = -1) {
     Geometry g;
     g.label_w = fm.horizontalAdvance(QStringLiteral("10  4 MiB")) + 14;
     g.nrfree_w = fm.horizontalAdvance(QStringLiteral("nr_free")) + 12;
     g.gutter_w = std::max(60, fm.horizontalAdvance(QStringLiteral("in hand")) + 14);
     g.header_h = fm.height() + 10;
     g.row_h = std::max(28, fm.height() + 14);
+    if (height >= 0)
+        g.row_h = std::clamp((height - g.header_h - 8) / kOrders, compactRow(fm), g.row_h);
     g.left = g.label_w + g.nrfree_w + g.gutter_w;
     g.lane_w = std::max(84, (width - g.left - 6) / std::max(1, lanes));
     g.count_w = fm.horizontalAdvance(QStringLiteral("0000")) + 4;
@@ -339,7 +349,7 @@ QSize BuddyCanvas::sizeHint() const {
     return {g.left + lanes() * 110 + 8, g.header_h + kOrders * g.row_h + 8};
 }
 QSize BuddyCanvas::minimumSizeHint() const {
-    const Geometry g = gridGeometry(fontMetrics(), 0, lanes());
+    const Geometry g = gridGeometry(fontMetrics(), 0, lanes(), 0);
     return {g.left + lanes() * g.lane_w + 8, g.header_h + kOrders * g.row_h + 8};
 }
 
@@ -380,19 +390,19 @@ bool BuddyCanvas::headPending(int order, int mt) const {
 }
 
 QRect BuddyCanvas::listRect(int order, int mt) const {
-    const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+    const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
     const int row = kOrders - 1 - order;
     return {g.left + mt * g.lane_w, g.header_h + row * g.row_h, g.lane_w, g.row_h};
 }
 
 int BuddyCanvas::chipsFitting() const {
-    const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+    const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
     const int plus_w = fontMetrics().horizontalAdvance(QStringLiteral("+00000"));
     return std::max(1, (g.lane_w - g.count_w - plus_w - 8) / (g.chip_w + g.chip_gap));
 }
 
 QRectF BuddyCanvas::chipRect(int order, int mt, int slot) const {
-    const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+    const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
     const QRect r = listRect(order, mt);
     return QRectF(r.left() + g.count_w + 2 + slot * (g.chip_w + g.chip_gap), r.top() + 6, g.chip_w,
                   r.height() - 12);
@@ -408,6 +418,8 @@ void BuddyCanvas::animate(const BuddyMotion* m) {
     has_motion_ = m != nullptr;
     if (m) motion_ = *m;
     t_ms_ = 0;
+    start_ms_ = 0;
+    end_ms_ = -1;
     frames_ = 0;
     if (has_motion_) {
         clock_.start();
@@ -418,6 +430,12 @@ void BuddyCanvas::animate(const BuddyMotion* m) {
     update();
 }
 
+void BuddyCanvas::animateSpan(const BuddyMotion& m, int from_ms, int to_ms) {
+    animate(&m);
+    start_ms_ = t_ms_ = std::max(0, from_ms);
+    end_ms_ = std::min(to_ms, animationLength());
+}
+
 void BuddyCanvas::setAnimationTime(int ms) {
     anim_timer_.stop();
     t_ms_ = ms < 0 ? animationLength() : std::min(ms, animationLength());
@@ -425,9 +443,10 @@ void BuddyCanvas::setAnimationTime(int ms) {
 }
 
 void BuddyCanvas::tick() {
-    t_ms_ = static_cast<int>(clock_.elapsed());
-    if (t_ms_ >= animationLength()) {
-        t_ms_ = animationLength();
+    const int end = end_ms_ >= 0 ? end_ms_ : animationLength();
+    t_ms_ = start_ms_ + static_cast<int>(clock_.elapsed());
+    if (t_ms_ >= end) {
+        t_ms_ = end;
         anim_timer_.stop();
     }
     update();
@@ -471,7 +490,7 @@ bool BuddyCanvas::event(QEvent* e) {
                                    this);
                 return true;
             }
-            const Geometry g = gridGeometry(fontMetrics(), width(), lanes());
+            const Geometry g = gridGeometry(fontMetrics(), width(), lanes(), height());
             const QRect label(0, listRect(o, 0).top(), g.label_w + g.nrfree_w, g.row_h);
             if (label.contains(he->pos())) {
                 QToolTip::showText(he->globalPos(),
@@ -494,7 +513,7 @@ void BuddyCanvas::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), pal.color(QPalette::Base));
     if (!zone_) return;
     const QFontMetrics fm = fontMetrics();
-    const Geometry g = gridGeometry(fm, width(), lanes());
+    const Geometry g = gridGeometry(fm, width(), lanes(), height());
 
     // Header: lane names.
     QFont bold = font();
@@ -900,7 +919,15 @@ void BuddyView::setSnapshot(const SnapshotPtr& snap) {
         }
     }
     zone_combo_->setCurrentIndex(idx);
-    path_->setPath(allocationPath(snap->events));
+    // Micro-stepping: only the events revealed so far.
+    micro_events_.clear();
+    if (snap->micro >= 0)
+        micro_events_.assign(snap->events.begin(),
+                             snap->events.begin() +
+                                 std::min<std::ptrdiff_t>(snap->micro,
+                                                          static_cast<std::ptrdiff_t>(
+                                                              snap->events.size())));
+    path_->setPath(allocationPath(shownEvents()));
     showZone(idx, true);
 }
 
@@ -911,9 +938,13 @@ void BuddyView::showZone(int i, bool animate) {
         return;
     }
     const BuddyZoneSnap& z = snap_->buddy[static_cast<std::size_t>(i)];
-    canvas_->setZone(&z, &snap_->events);
+    canvas_->setZone(&z, &shownEvents());
     summary_->setText(tr("%1 free pages (%2)").arg(z.free).arg(pagesSize(z.free)));
     if (!animate) return;
+    if (snap_->micro >= 0) {
+        animateMicro(z);
+        return;
+    }
     const BuddyMotion* pick = nullptr;
     const auto motions = buddyMotions(snap_->events);
     for (const BuddyMotion& m : motions)
@@ -922,6 +953,48 @@ void BuddyView::showZone(int i, bool animate) {
             break;
         }
     canvas_->animate(animate_->isChecked() ? pick : nullptr);
+}
+
+const std::vector<EventSnap>& BuddyView::shownEvents() const {
+    return snap_ && snap_->micro >= 0 ? micro_events_ : snap_->events;
+}
+
+// Micro-stepping: the split or merge level of the current event plays (a
+// split's block leaving its list for the event that takes it); an event
+// after a motion leaves that motion at its end.
+void BuddyView::animateMicro(const BuddyZoneSnap& z) {
+    const int cur = snap_->micro - 1;
+    if (cur < 0 || !animate_->isChecked()) {
+        canvas_->animate(nullptr);
+        return;
+    }
+    const auto motions = buddyMotions(snap_->events);
+    const BuddyMotion* pick = nullptr;
+    for (const BuddyMotion& m : motions) {
+        if (m.nid != z.nid || m.zone != z.idx) continue;
+        // The event just before a split run is the one that took the block.
+        const std::size_t from = m.kind == BuddyMotion::Split && m.first_event > 0
+                                     ? m.first_event - 1
+                                     : m.first_event;
+        if (static_cast<std::size_t>(cur) < from) break;
+        pick = &m;
+    }
+    if (!pick) {
+        canvas_->animate(nullptr);
+        return;
+    }
+    const int seg = BuddyCanvas::kSegmentMs;
+    const auto c = static_cast<std::size_t>(cur);
+    if (c > pick->last_event) {
+        canvas_->animate(pick);
+        canvas_->setAnimationTime(-1);
+        return;
+    }
+    // Level j of the run (stage j+1); the event before a split run is stage 0.
+    const int stage = c < pick->first_event ? 0 : static_cast<int>(c - pick->first_event) + 1;
+    const bool last = c == pick->last_event;
+    canvas_->animateSpan(*pick, stage * seg,
+                         last ? std::numeric_limits<int>::max() : (stage + 1) * seg);
 }
 
 } // namespace mmsim::ui

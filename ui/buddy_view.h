@@ -52,6 +52,8 @@ struct BuddyMotion {
     int from_order = 0; // split: the block taken; merge: the freed block's order
     int to_order = 0;   // split: the order handed out; merge: the final order
     std::uint64_t pfn = 0;
+    // The split or merge events it shows (indices into the step's events).
+    std::size_t first_event = 0, last_event = 0;
 };
 std::vector<BuddyMotion> buddyMotions(const std::vector<EventSnap>& events);
 
@@ -62,6 +64,8 @@ class BuddyCanvas : public QWidget {
     void setZone(const BuddyZoneSnap* zone, const std::vector<EventSnap>* events);
     // Starts the motion (or clears it with nullptr).
     void animate(const BuddyMotion* m);
+    // Plays only [from_ms, to_ms] of the motion (micro-stepping: one level).
+    void animateSpan(const BuddyMotion& m, int from_ms, int to_ms);
     bool animating() const { return anim_timer_.isActive(); }
     // Milliseconds one level of a split or merge takes.
     static constexpr int kSegmentMs = 550;
@@ -94,6 +98,7 @@ class BuddyCanvas : public QWidget {
     QTimer anim_timer_;
     QElapsedTimer clock_;
     int t_ms_ = 0;
+    int start_ms_ = 0, end_ms_ = -1; // the span played (-1: to the end)
     int frames_ = 0;
     // highlighted lists of the last step: (order, mt) -> role
     std::vector<std::tuple<int, int, int>> marks_;
@@ -141,6 +146,10 @@ class BuddyView : public QWidget {
 
   private:
     void showZone(int i, bool animate);
+    // The events shown: all of the step's, or those revealed so far.
+    const std::vector<EventSnap>& shownEvents() const;
+    void animateMicro(const BuddyZoneSnap& z);
+    std::vector<EventSnap> micro_events_;
     void updateLegend();
 
     SnapshotPtr snap_;

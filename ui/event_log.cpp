@@ -4,7 +4,10 @@
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QFont>
+#include <QGuiApplication>
 #include <QLabel>
+#include <QPalette>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -46,6 +49,17 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::ToolTipRole) return e->explain;
+    // Micro-stepping: the current event stands out, the ones not revealed
+    // yet are greyed.
+    if (snap_->micro >= 0) {
+        if (role == Qt::FontRole && index.row() == snap_->micro - 1) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        if (role == Qt::ForegroundRole && index.row() >= snap_->micro)
+            return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+    }
     if (role == Qt::TextAlignmentRole && (index.column() == Index || index.column() == Cycles))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};
@@ -100,6 +114,20 @@ void EventLog::setSnapshot(const SnapshotPtr& snap) {
                             .arg(snap->events.size()));
     else
         title_->setText(tr("%1 micro-event(s) in the last step").arg(snap->events_total));
+    if (snap->micro >= 0) {
+        title_->setText(tr("Micro-stepping: event %1 of %2 in step %3 (the greyed ones are "
+                           "still to come)")
+                            .arg(snap->micro)
+                            .arg(snap->events_total)
+                            .arg(snap->executed));
+        const int row = snap->micro - 1;
+        if (row >= 0 && row < model_->rowCount()) {
+            // Selecting the row explains it (eventSelected).
+            table_->setCurrentIndex(model_->index(row, 0));
+            table_->scrollTo(model_->index(row, 0));
+            return;
+        }
+    }
     emit eventSelected(nullptr, -1);
 }
 

@@ -32,6 +32,14 @@ ExplanationPanel::ExplanationPanel(QWidget* parent) : QWidget(parent) {
     error_->setStyleSheet(
         "QLabel { border: 1px solid #D55E00; border-radius: 4px; padding: 4px; }");
     lay->addWidget(error_);
+    break_ = new QLabel(this);
+    break_->setObjectName("explanation-breakpoint");
+    break_->setWordWrap(true);
+    break_->setVisible(false);
+    break_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    break_->setStyleSheet(
+        "QLabel { border: 1px solid #0072B2; border-radius: 4px; padding: 4px; }");
+    lay->addWidget(break_);
     story_title_ = makeHeading(tr("What the allocator did"), this);
     lay->addWidget(story_title_);
     story_ = new QLabel(this);
@@ -88,12 +96,16 @@ void ExplanationPanel::setSnapshot(const SnapshotPtr& snap) {
     } else {
         const StepInfo& s = info_.steps[static_cast<size_t>(cur)];
         heading_->setText(tr("Step %1 / %2: %3").arg(cur + 1).arg(snap->total).arg(s.op));
+        if (snap->micro >= 0)
+            heading_->setText(heading_->text() +
+                              tr(" · event %1/%2").arg(snap->micro).arg(snap->events_total));
         QString html = QStringLiteral("<p><tt>%1</tt></p>").arg(s.label.toHtmlEscaped());
         if (!s.note.isEmpty()) html += QStringLiteral("<p>%1</p>").arg(s.note.toHtmlEscaped());
         html += tr("<p>Printed %1 kernel line(s).</p>").arg(snap->step_log.size());
         body_->setText(html);
     }
     error_->setVisible(false);
+    break_->setVisible(false);
     QString story;
     for (const QString& p : snap->step_explain)
         story += QStringLiteral("<p>%1</p>").arg(p.toHtmlEscaped());
@@ -107,6 +119,20 @@ void ExplanationPanel::setSnapshot(const SnapshotPtr& snap) {
 void ExplanationPanel::showRefusal(const QString& message) {
     error_->setText(tr("<b>Step refused</b>: %1").arg(message.toHtmlEscaped()));
     error_->setVisible(true);
+}
+
+void ExplanationPanel::showBreakpoint(const QString& spec, const QString& what, int step,
+                                      int event) {
+    QString where = event >= 0 ? tr("after step %1, at micro-event %2").arg(step).arg(event + 1)
+                               : tr("after step %1").arg(step);
+    QString text = tr("<b>Breakpoint</b> <tt>%1</tt> hit %2.").arg(spec.toHtmlEscaped(), where);
+    if (!what.isEmpty() && what != spec) text += QStringLiteral("<br>") + what.toHtmlEscaped();
+    break_->setText(text);
+    break_->setVisible(true);
+}
+
+QString ExplanationPanel::breakpointText() const {
+    return break_->isHidden() ? QString() : break_->text();
 }
 
 void ExplanationPanel::showMicroEvent(const EventSnap* e, int row) {

@@ -21,6 +21,10 @@ class ExplanationPanel : public QWidget {
     void setScenario(const ScenarioInfo& info);
     void setSnapshot(const SnapshotPtr& snap);
     void showRefusal(const QString& message);
+    // A run stopped at a breakpoint: which one, where, and any detail (a
+    // condition's zone); an event hit is told by the micro-event below.
+    void showBreakpoint(const QString& spec, const QString& what, int step, int event);
+    QString breakpointText() const;
     // The micro-event selected in the event log (nullptr: none).
     void showMicroEvent(const EventSnap* e, int row);
     QString allocatorText() const;
@@ -32,6 +36,7 @@ class ExplanationPanel : public QWidget {
     QLabel* heading_ = nullptr;
     QLabel* body_ = nullptr;
     QLabel* error_ = nullptr;
+    QLabel* break_ = nullptr;
     QLabel* story_title_ = nullptr;
     QLabel* story_ = nullptr;
     QWidget* story_scroll_ = nullptr;

@@ -55,7 +55,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     base_point_size_ = font().pointSizeF() > 0 ? font().pointSizeF() : 10;
     theme_ = isDark(this) ? Theme::Dark : Theme::Light;
     buildUi();
+    buildBreakpointsDock();
     buildMenus();
+    buildTimelineControls();
     connect(controller_, &SimulationController::snapshotChanged, this, &MainWindow::onSnapshot);
     connect(controller_, &SimulationController::scenarioChanged, this, &MainWindow::onScenario);
     connect(controller_, &SimulationController::stepRefused, this, &MainWindow::onRefused);
@@ -149,9 +151,9 @@ void MainWindow::buildMenus() {
     QAction* reload = file->addAction(tr("Re&load"), this, [this] {
         if (!path_.isEmpty()) openScenario(path_);
     });
-    reload->setShortcut(QKeySequence::Refresh);
+    reload->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)); // F5 is Run
     file->addAction(tr("Export &charts…"), charts_, &ChartsDock::exportDialog);
-    reload->setToolTip(tr("Open the current scenario file again"));
+    reload->setToolTip(tr("Open the current scenario file again (Ctrl+Shift+R)"));
     open->setToolTip(tr("Open a scenario (JSON)"));
     QAction* imp = file->addAction(tr("&Import boot log…"), this, &MainWindow::importDialog);
     imp->setToolTip(tr("Build a scenario from a real machine's dmesg (import_dmesg) and open "
@@ -160,6 +162,7 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
     auto* sim = menuBar()->addMenu(tr("&Simulation"));
+    sim_menu_ = sim;
     step_act_ = sim->addAction(st->standardIcon(QStyle::SP_MediaSeekForward), tr("&Step"), this,
                                &MainWindow::stepForward);
     step_act_->setShortcut(Qt::Key_F10);
@@ -186,6 +189,7 @@ void MainWindow::buildMenus() {
 
     auto* tb = new QToolBar(tr("Timeline"), this);
     tb->setObjectName("timeline");
+    timeline_tb_ = tb;
     tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     tb->addAction(back_act_);
     tb->addAction(step_act_);
@@ -273,6 +277,7 @@ void MainWindow::onScenario(const ScenarioInfo& info) {
     setWindowTitle(info.title + QStringLiteral(" — mmsim"));
     profile_label_->setText(tr("Linux %1").arg(info.release));
     profile_label_->setToolTip(tr("Kernel profile the model follows"));
+    onTimelineScenario(info);
 }
 
 void MainWindow::onSnapshot(const SnapshotPtr& snap) {
@@ -359,6 +364,7 @@ void MainWindow::applySnapshot(const SnapshotPtr& snap) {
         const QSignalBlocker block(scrubber_);
         scrubber_->setValue(snap->executed);
     }
+    updateTimelineStatus(*snap);
 }
 
 void MainWindow::onRefused(const QString& message) {
@@ -380,6 +386,7 @@ void MainWindow::onRunning(bool running) {
     const SnapshotPtr s = controller_->snapshot();
     run_act_->setEnabled(!running && !(s && s->done));
     state_label_->setText(running ? tr("running…") : QString());
+    onTimelineRunning(running);
 }
 
 void MainWindow::stepForward() {
@@ -425,6 +432,7 @@ bool MainWindow::showView(const QString& name) {
             resizeDocks({dock}, {height() * 45 / 100}, Qt::Vertical);
         return true;
     }
+    if (showTimelineView(name)) return true;
     if (proc_->showView(name)) {
         tabs_->setCurrentWidget(proc_);
         return true;
@@ -444,6 +452,7 @@ void MainWindow::setTheme(Theme t) {
     theme_ = t;
     if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) applyTheme(*app, t);
     if (light_act_) (t == Theme::Dark ? dark_act_ : light_act_)->setChecked(true);
+    refreshTimelineIcons();
 }
 
 void MainWindow::setFontPointSize(double pt) {
@@ -560,6 +569,7 @@ void MainWindow::restoreSettings() {
     for (auto it = recent.rbegin(); it != recent.rend(); ++it)
         if (!recent_.contains(*it)) recent_.append(*it);
     rebuildRecentMenu();
+    restoreTimelineSettings();
 }
 
 void MainWindow::saveSettings() const {
@@ -569,6 +579,7 @@ void MainWindow::saveSettings() const {
     s.setValue("view/theme", themeName(theme_));
     s.setValue("view/fontSize", fontPointSize());
     s.setValue("file/recent", recent_);
+    saveTimelineSettings();
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

@@ -17,6 +17,7 @@ class QDockWidget;
 class QLabel;
 class QSlider;
 class QTabWidget;
+class QToolBar;
 
 namespace mmsim {
 class Simulation;
@@ -24,8 +25,12 @@ class Simulation;
 
 namespace mmsim::ui {
 
+class BreakpointsDock;
 class BuddyView;
 class EventLog;
+class RunProgress;
+class SpeedControl;
+class TimelineShortcutFilter;
 class ExplanationPanel;
 class ChartsDock;
 class PageMapView;
@@ -104,6 +109,20 @@ class MainWindow : public QMainWindow {
 
     static const QStringList& mainViewNames();
 
+    // ---- timeline controls (main_window_timeline.cpp) ----
+    // One micro-event of the current step (the next step when all are shown).
+    void microStep();
+    // Run speed in steps per second (0: as fast as possible).
+    void setRunSpeed(int steps_per_second);
+    QAction* microAction() const { return micro_act_; }
+    QAction* runAction() const { return run_act_; }
+    QAction* pauseAction() const { return pause_act_; }
+    QAction* stepAction() const { return step_act_; }
+    BreakpointsDock* breakpointsDock() const { return breakpoints_; }
+    SpeedControl* speedControl() const { return speed_; }
+    RunProgress* runProgress() const { return run_progress_; }
+    QString stepLabelText() const;
+
   protected:
     void closeEvent(QCloseEvent* e) override;
 
@@ -128,6 +147,24 @@ class MainWindow : public QMainWindow {
     void rebuildRecentMenu();
     QDockWidget* addDock(const QString& title, const QString& name, QWidget* w,
                          Qt::DockWidgetArea area);
+    // ---- timeline controls (main_window_timeline.cpp) ----
+    void buildBreakpointsDock();
+    void buildTimelineControls();
+    bool showTimelineView(const QString& name); // "breakpoints"
+    void updateTimelineStatus(const Snapshot& snap);
+    void onTimelineRunning(bool running);
+    void onTimelineScenario(const ScenarioInfo& info);
+    void onBreakpointHit(int index, const QString& spec, const QString& what, int step, int event);
+    void restoreTimelineSettings();
+    void refreshTimelineIcons();
+    void saveTimelineSettings() const;
+    QAction* micro_act_ = nullptr;
+    QMenu* sim_menu_ = nullptr;
+    QToolBar* timeline_tb_ = nullptr;
+    BreakpointsDock* breakpoints_ = nullptr;
+    SpeedControl* speed_ = nullptr;
+    RunProgress* run_progress_ = nullptr;
+    TimelineShortcutFilter* shortcut_filter_ = nullptr;
 
     SimulationController* controller_ = nullptr;
     QString path_;

@@ -1,5 +1,6 @@
 #include "ui/simulation_controller.h"
 
+#include "core/breakpoint.h"
 #include "core/simulation.h"
 #include "core/timeline.h"
 #include "ui/simulation_worker.h"
@@ -10,7 +11,8 @@
 namespace mmsim::ui {
 
 SimulationController::SimulationController(QObject* parent)
-    : QObject(parent), stop_(std::make_shared<std::atomic<bool>>(false)) {
+    : QObject(parent), stop_(std::make_shared<std::atomic<bool>>(false)),
+      interval_ms_(std::make_shared<std::atomic<int>>(0)) {
     qRegisterMetaType<mmsim::ui::SnapshotPtr>();
     thread_.setObjectName("mmsim-simulation");
     worker_ = new SimulationWorker;
@@ -87,8 +89,25 @@ void SimulationController::command(int kind) {
         running_ = true;
         emit runningChanged(true);
         auto stop = stop_;
+        SimulationWorker::RunParams params;
+        params.interval_ms = interval_ms_;
+        // A fresh set per run: the worker primes and checks its own copy.
+        params.breakpoints = std::make_shared<BreakpointSet>();
+        for (int i = 0; i < break_specs_.size(); ++i) {
+            try {
+                params.breakpoints->add(parseBreakpoint(break_specs_[i].toStdString()));
+                params.specs.push_back(break_specs_[i]);
+                params.ids.push_back(i);
+            } catch (const std::exception&) {
+                // Left out (setBreakpoints reported it).
+            }
+        }
         QMetaObject::invokeMethod(
-            worker_, [w, gen, stop] { w->run(gen, stop); }, Qt::QueuedConnection);
+            worker_, [w, gen, stop, params] { w->run(gen, stop, params); },
+            Qt::QueuedConnection);
+    } else if (kind == SimulationWorker::MicroStep) {
+        QMetaObject::invokeMethod(
+            worker_, [w, gen] { w->microStep(gen); }, Qt::QueuedConnection);
     } else if (kind == SimulationWorker::Back) {
         QMetaObject::invokeMethod(
             worker_, [w, gen] { w->back(gen); }, Qt::QueuedConnection);
@@ -99,7 +118,33 @@ void SimulationController::command(int kind) {
 }
 
 void SimulationController::step() {
+    // Step during a (paced) run: stop it there, then one more step.
+    if (running_) pause();
     command(SimulationWorker::Step);
+}
+
+void SimulationController::microStep() {
+    if (running_) pause();
+    command(SimulationWorker::MicroStep);
+}
+
+void SimulationController::setRunSpeed(int steps_per_second) {
+    speed_ = std::max(0, steps_per_second);
+    interval_ms_->store(speed_ > 0 ? 1000 / speed_ : 0);
+}
+
+QStringList SimulationController::setBreakpoints(const QStringList& specs) {
+    QStringList errors;
+    break_specs_ = specs;
+    for (const QString& s : specs) {
+        try {
+            parseBreakpoint(s.toStdString());
+            errors << QString();
+        } catch (const std::exception& e) {
+            errors << QString::fromStdString(e.what());
+        }
+    }
+    return errors;
 }
 
 void SimulationController::run() {
@@ -166,7 +211,11 @@ void SimulationController::flush() {
     if (!pending_) return;
     delivered_ = std::move(pending_);
     pending_.reset();
-    emit snapshotChanged(delivered_);
+    const SnapshotPtr snap = delivered_;
+    emit snapshotChanged(snap);
+    if (snap->break_index >= 0)
+        emit breakpointHit(snap->break_index, snap->break_spec, snap->break_what, snap->executed,
+                           snap->break_event);
 }
 
 bool SimulationController::waitIdle(int timeout_ms) {

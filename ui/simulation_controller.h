@@ -8,6 +8,7 @@
 #include "ui/snapshot.h"
 
 #include <QObject>
+#include <QStringList>
 #include <QThread>
 #include <QTimer>
 
@@ -38,7 +39,10 @@ class SimulationController : public QObject {
     bool hasScenario() const { return scenario_ != nullptr; }
     const ScenarioInfo& info() const { return info_; }
 
+    // One step (stops a run first).
     void step();
+    // One micro-event of the current step (the next step when all are shown).
+    void microStep();
     void run();
     void pause();
     void reset();
@@ -64,12 +68,28 @@ class SimulationController : public QObject {
 
     static constexpr int kRefreshIntervalMs = 16; // ~60 fps
 
+    // Run speed in steps per second (0: as fast as possible). It applies to
+    // a run in progress at its next step.
+    void setRunSpeed(int steps_per_second);
+    int runSpeed() const { return speed_; }
+    // Milliseconds between two steps of a run (0: no wait).
+    int runIntervalMs() const { return interval_ms_->load(); }
+
+    // The breakpoints a run stops at, in the text form of core/breakpoint.h
+    // (as mmsim-cli run --break). Each is parsed; a bad one is left out and
+    // its error returned by index (empty string: parsed). A snapshot where a
+    // run stopped names the hit by its index in this list.
+    QStringList setBreakpoints(const QStringList& specs);
+    const QStringList& breakpoints() const { return break_specs_; }
+
   signals:
     void scenarioChanged(const mmsim::ui::ScenarioInfo& info);
     void snapshotChanged(const mmsim::ui::SnapshotPtr& snap);
     void stepRefused(const QString& message);
     void runningChanged(bool running);
     void busyChanged(bool busy);
+    // A run stopped at a breakpoint (also carried by the snapshot).
+    void breakpointHit(int index, const QString& spec, const QString& what, int step, int event);
 
   private:
     void install(std::shared_ptr<mmsim::Timeline> timeline);
@@ -93,6 +113,9 @@ class SimulationController : public QObject {
     SnapshotPtr pending_;
     SnapshotPtr delivered_;
     QTimer refresh_;
+    int speed_ = 0;
+    std::shared_ptr<std::atomic<int>> interval_ms_;
+    QStringList break_specs_;
 };
 
 } // namespace mmsim::ui

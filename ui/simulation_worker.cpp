@@ -1,9 +1,14 @@
 #include "ui/simulation_worker.h"
 
+#include "core/breakpoint.h"
 #include "core/simulation.h"
 #include "core/slab_series.h"
 #include "core/timeline.h"
 #include "core/timeseries.h"
+
+#include <QThread>
+
+#include <algorithm>
 
 namespace mmsim::ui {
 
@@ -16,6 +21,7 @@ constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
 void SimulationWorker::load(std::shared_ptr<Timeline> timeline, quint64 generation) {
     tl_ = std::move(timeline);
     log_len_.clear();
+    last_.reset();
     log_before_ = tl_ ? tl_->sim().kernelLog().size() : 0;
     if (tl_) noteLogLength();
     recorder_ = std::make_shared<SeriesRecorder>();
@@ -32,18 +38,29 @@ void SimulationWorker::noteLogLength() {
     log_len_[pos] = tl_->sim().kernelLog().size();
 }
 
-bool SimulationWorker::stepOnce(quint64 generation) {
-    log_before_ = tl_->sim().kernelLog().size();
+bool SimulationWorker::stepOnce(quint64 generation, bool micro) {
+    const std::size_t before = tl_->position();
+    const std::size_t log_before = tl_->sim().kernelLog().size();
     try {
-        tl_->step();
+        if (micro)
+            tl_->microStep();
+        else
+            tl_->step();
     } catch (const std::exception& e) {
         emit refused(QString::fromStdString(e.what()), generation);
         return false;
     }
+    if (tl_->position() != before) {
+        log_before_ = log_before;
+        stepped();
+    }
+    return true;
+}
+
+void SimulationWorker::stepped() {
     noteLogLength();
     recorder_->sample(tl_->sim());
     series_dirty_ = true;
-    return true;
 }
 
 void SimulationWorker::moved() {
@@ -60,15 +77,32 @@ void SimulationWorker::moved() {
     series_dirty_ = true;
 }
 
-void SimulationWorker::publish(quint64 generation, bool final) {
-    SnapshotPtr snap = makeSnapshot(tl_->sim(), ++serial_, log_before_);
+void SimulationWorker::publish(quint64 generation, bool final, int micro, const BreakInfo* brk) {
+    SnapshotPtr snap;
+    if (micro >= 0 && last_ && last_->executed == static_cast<int>(tl_->position())) {
+        // Within the same step only the cursor moves: the state is the same.
+        snap = std::make_shared<Snapshot>(*last_);
+        std::const_pointer_cast<Snapshot>(snap)->serial = ++serial_;
+    } else {
+        snap = makeSnapshot(tl_->sim(), ++serial_, log_before_);
+    }
+    auto* s = std::const_pointer_cast<Snapshot>(snap).get();
+    s->micro = micro;
+    s->micro_clock = micro >= 0 ? tl_->microClock() : s->clock_now;
+    const BreakInfo none;
+    if (!brk) brk = &none;
+    s->break_index = brk->index;
+    s->break_spec = brk->spec;
+    s->break_what = brk->what;
+    s->break_event = brk->event;
     if (series_dirty_ && (final || !since_series_.isValid() || since_series_.elapsed() >= kSeriesPublishMs)) {
         series_ = std::make_shared<const TimeSeries>(recorder_->series(tl_->sim()));
         series_dirty_ = false;
         since_series_.restart();
     }
     // The snapshot is new and not shared yet: completing it here is safe.
-    std::const_pointer_cast<Snapshot>(snap)->series = series_;
+    s->series = series_;
+    last_ = snap;
     emit snapshotReady(snap, generation);
 }
 
@@ -109,15 +143,66 @@ void SimulationWorker::seek(quint64 generation, std::shared_ptr<std::atomic<long
     emit idle(generation);
 }
 
-void SimulationWorker::run(quint64 generation, std::shared_ptr<std::atomic<bool>> stop) {
+void SimulationWorker::microStep(quint64 generation) {
+    if (tl_ && !(tl_->atEnd() && tl_->microCursor() >= tl_->sim().lastEvents().size())) {
+        if (stepOnce(generation, true))
+            publish(generation, true, static_cast<int>(tl_->microCursor()));
+    }
+    emit idle(generation);
+}
+
+bool SimulationWorker::waitUntil(const QElapsedTimer& clock, qint64 due,
+                                 const std::atomic<bool>& stop) {
+    // Short sleeps: a pause is honoured within a few milliseconds.
+    for (qint64 left = due - clock.elapsed(); left > 0; left = due - clock.elapsed()) {
+        if (stop.load()) return false;
+        QThread::msleep(static_cast<unsigned long>(std::min<qint64>(left, 5)));
+    }
+    return !stop.load();
+}
+
+void SimulationWorker::run(quint64 generation, std::shared_ptr<std::atomic<bool>> stop,
+                           RunParams params) {
     if (tl_) {
-        QElapsedTimer since_publish;
+        QElapsedTimer since_publish, clock;
         since_publish.start();
+        clock.start();
+        qint64 due = 0;
         bool dirty = false;
+        BreakpointSet* bps = params.breakpoints.get();
+        if (bps && !bps->empty()) bps->prime(tl_->sim());
         while (!tl_->atEnd() && !stop->load()) {
             const bool ok = stepOnce(generation);
             dirty = true;
             if (!ok) break;
+            if (bps && !bps->empty()) {
+                if (auto hit = bps->check(tl_->sim())) {
+                    // Stop here and show the event that hit, as a micro-step.
+                    const int ev = hit->event == static_cast<std::size_t>(-1)
+                                       ? -1
+                                       : static_cast<int>(hit->event);
+                    const std::size_t i = hit->breakpoint;
+                    BreakInfo b;
+                    b.index = i < params.ids.size() ? params.ids[i] : static_cast<int>(i);
+                    b.spec = i < params.specs.size() ? params.specs[i] : QString();
+                    b.what = QString::fromStdString(hit->what);
+                    b.event = ev;
+                    publish(generation, true, ev >= 0 ? ev + 1 : -1, &b);
+                    dirty = false;
+                    break;
+                }
+            }
+            const int interval = params.interval_ms ? params.interval_ms->load() : 0;
+            if (interval > 0) {
+                // Paced: every step is shown, then the run waits its turn.
+                publish(generation, false);
+                dirty = false;
+                since_publish.restart();
+                due = std::max(due + interval, clock.elapsed());
+                if (tl_->atEnd() || !waitUntil(clock, due, *stop)) break;
+                continue;
+            }
+            due = clock.elapsed();
             // Snapshots cost more than most steps: build one per frame.
             if (since_publish.elapsed() >= kRunPublishMs) {
                 publish(generation, false);

@@ -13,6 +13,7 @@
 #include <vector>
 
 namespace mmsim {
+class BreakpointSet;
 class Timeline;
 class SeriesRecorder;
 struct TimeSeries;
@@ -23,12 +24,25 @@ namespace mmsim::ui {
 class SimulationWorker : public QObject {
     Q_OBJECT
   public:
-    enum Command { Load, Step, Run, Back, Seek };
+    enum Command { Load, Step, Run, Back, Seek, MicroStep };
+
+    // How a run goes: its pace (milliseconds between steps, 0: as fast as
+    // possible; read before every step, so a change applies at once) and the
+    // breakpoints it stops at (their truth is primed when the run starts).
+    struct RunParams {
+        std::shared_ptr<std::atomic<int>> interval_ms;
+        std::shared_ptr<mmsim::BreakpointSet> breakpoints;
+        std::vector<QString> specs; // the breakpoints' text, by index
+        std::vector<int> ids;       // the controller's index of each
+    };
 
     // All called on the worker thread.
     void load(std::shared_ptr<mmsim::Timeline> timeline, quint64 generation);
     void step(quint64 generation);
-    void run(quint64 generation, std::shared_ptr<std::atomic<bool>> stop);
+    void run(quint64 generation, std::shared_ptr<std::atomic<bool>> stop, RunParams params);
+    // Reveals the next micro-event of the current step (executing the next
+    // step when all are shown).
+    void microStep(quint64 generation);
     void back(quint64 generation);
     // Seeks to the newest position in *target (taking it, leaving -1):
     // requests made while the worker was busy collapse into one seek.
@@ -40,8 +54,18 @@ class SimulationWorker : public QObject {
     void idle(quint64 generation);
 
   private:
-    bool stepOnce(quint64 generation); // false when refused
-    void publish(quint64 generation, bool final = true);
+    bool stepOnce(quint64 generation, bool micro = false); // false when refused
+    // After the timeline executed a step: the log length and the series.
+    void stepped();
+    struct BreakInfo {
+        int index = -1;
+        QString spec, what;
+        int event = -1;
+    };
+    void publish(quint64 generation, bool final = true, int micro = -1,
+                 const BreakInfo* brk = nullptr);
+    // Sleeps until 'due' (ms of 'clock') or a stop; false when stopped.
+    static bool waitUntil(const QElapsedTimer& clock, qint64 due, const std::atomic<bool>& stop);
     // After a move other than one step forward: the step log and the series.
     void moved();
     void noteLogLength();
@@ -53,6 +77,7 @@ class SimulationWorker : public QObject {
     // the step before a position reached going back.
     std::vector<std::size_t> log_len_;
     std::uint64_t serial_ = 0;
+    SnapshotPtr last_; // the last snapshot published (micro-steps within a step reuse it)
     // Time series for the charts, recorded here after every step; a copy
     // goes out with a snapshot at most every kSeriesPublishMs while running.
     std::shared_ptr<mmsim::SeriesRecorder> recorder_;

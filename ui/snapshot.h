@@ -175,6 +175,18 @@ struct Snapshot {
     QString prediction_answer;
     QString prediction_explanation;
 
+    // Micro-stepping: how many of the last step's events are revealed
+    // (-1: the whole step, as after a step, a seek or a run) and the clock
+    // at that point (the step's start plus the revealed events' cost).
+    int micro = -1;
+    std::uint64_t micro_clock = 0;
+    // A run stopped at a breakpoint on this snapshot: which one (its index
+    // in the controller's list), what hit and at which micro-event (-1: none).
+    int break_index = -1;
+    QString break_spec;
+    QString break_what;
+    int break_event = -1;
+
     QStringList step_log;       // what the last step printed (capped)
     QStringList memblock_debug; // the last memblock=debug lines (capped)
     int log_lines = 0;
