@@ -27,6 +27,7 @@ void FreeBlockTable::grow() {
         while (slots_[i].pfn != NO_PFN)
             i = (i + 1) & mask_;
         slots_[i] = {nodes_[n].first, static_cast<std::uint32_t>(n)};
+        links_[n].slot = static_cast<std::uint32_t>(i);
     }
 }
 
@@ -47,15 +48,13 @@ std::uint32_t FreeBlockTable::insert(pfn_t pfn, const FreeBlock& b) {
         links_.push_back(Links{});
     }
     slots_[i] = {pfn, n};
+    links_[n].slot = static_cast<std::uint32_t>(i);
     ++size_;
     return n;
 }
 
 void FreeBlockTable::eraseAt(std::uint32_t n) {
-    const pfn_t pfn = nodes_[n].first;
-    std::size_t i = home(pfn);
-    while (slots_[i].pfn != pfn)
-        i = (i + 1) & mask_;
+    std::size_t i = links_[n].slot;
     // Backward shift: pull later entries of the probe run into the hole
     // when their home slot does not lie cyclically in (hole, entry].
     for (std::size_t j = i;;) {
@@ -65,6 +64,7 @@ void FreeBlockTable::eraseAt(std::uint32_t n) {
         const bool stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
         if (!stays) {
             slots_[i] = slots_[j];
+            links_[slots_[i].node].slot = static_cast<std::uint32_t>(i);
             i = j;
         }
     }
@@ -74,41 +74,39 @@ void FreeBlockTable::eraseAt(std::uint32_t n) {
     --size_;
 }
 
-void FreeArea::add(pfn_t pfn, int order, int mt, bool tail) {
+void FreeArea::link(std::uint32_t n, pfn_t pfn, int order, int mt, bool tail) {
     List& l = lists_[order][mt];
-    FreeBlock b;
+    FreeBlock& b = blocks_.node(n).second;
     b.order = static_cast<std::uint8_t>(order);
     b.mt = static_cast<std::uint8_t>(mt);
-    if (tail)
-        b.prev = l.tail;
-    else
-        b.next = l.head;
-    const std::uint32_t n = blocks_.insert(pfn, b);
-    if (n == FreeBlockTable::NIL) throw std::logic_error("free block added twice");
     if (tail) {
+        b.prev = l.tail;
+        b.next = NO_PFN;
         blocks_.prevIndex(n) = l.tail_i;
+        blocks_.nextIndex(n) = FreeBlockTable::NIL;
         if (l.tail_i != FreeBlockTable::NIL) {
             blocks_.node(l.tail_i).second.next = pfn;
             blocks_.nextIndex(l.tail_i) = n;
-        }
-        l.tail = pfn;
-        l.tail_i = n;
-        if (l.head == NO_PFN) {
+        } else {
             l.head = pfn;
             l.head_i = n;
         }
+        l.tail = pfn;
+        l.tail_i = n;
     } else {
+        b.prev = NO_PFN;
+        b.next = l.head;
+        blocks_.prevIndex(n) = FreeBlockTable::NIL;
         blocks_.nextIndex(n) = l.head_i;
         if (l.head_i != FreeBlockTable::NIL) {
             blocks_.node(l.head_i).second.prev = pfn;
             blocks_.prevIndex(l.head_i) = n;
-        }
-        l.head = pfn;
-        l.head_i = n;
-        if (l.tail == NO_PFN) {
+        } else {
             l.tail = pfn;
             l.tail_i = n;
         }
+        l.head = pfn;
+        l.head_i = n;
     }
     ++l.len;
     ++nr_free_[order];
@@ -116,9 +114,7 @@ void FreeArea::add(pfn_t pfn, int order, int mt, bool tail) {
     free_pages_mt_[mt] += 1ull << order;
 }
 
-FreeBlock FreeArea::del(pfn_t pfn) {
-    const std::uint32_t n = blocks_.indexOf(pfn);
-    if (n == FreeBlockTable::NIL) throw std::logic_error("deleting a block that is not free");
+FreeBlock FreeArea::unlink(std::uint32_t n) {
     const FreeBlock b = blocks_.node(n).second;
     const std::uint32_t pi = blocks_.prevIndex(n), ni = blocks_.nextIndex(n);
     List& l = lists_[b.order][b.mt];
@@ -136,7 +132,6 @@ FreeBlock FreeArea::del(pfn_t pfn) {
         l.tail = b.prev;
         l.tail_i = pi;
     }
-    blocks_.eraseAt(n);
     --l.len;
     --nr_free_[b.order];
     free_pages_ -= 1ull << b.order;
@@ -144,9 +139,30 @@ FreeBlock FreeArea::del(pfn_t pfn) {
     return b;
 }
 
+void FreeArea::add(pfn_t pfn, int order, int mt, bool tail) {
+    const std::uint32_t n = blocks_.insert(pfn, FreeBlock{});
+    if (n == FreeBlockTable::NIL) throw std::logic_error("free block added twice");
+    link(n, pfn, order, mt, tail);
+}
+
+FreeBlock FreeArea::del(pfn_t pfn) {
+    const std::uint32_t n = blocks_.indexOf(pfn);
+    if (n == FreeBlockTable::NIL) throw std::logic_error("deleting a block that is not free");
+    return delAt(n);
+}
+
+FreeBlock FreeArea::delAt(std::uint32_t n) {
+    const FreeBlock b = unlink(n);
+    blocks_.eraseAt(n);
+    return b;
+}
+
 void FreeArea::move(pfn_t pfn, int new_mt) {
-    const FreeBlock b = del(pfn);
-    add(pfn, b.order, new_mt, true);
+    // The record stays where it is: only its list changes.
+    const std::uint32_t n = blocks_.indexOf(pfn);
+    if (n == FreeBlockTable::NIL) throw std::logic_error("moving a block that is not free");
+    const FreeBlock b = unlink(n);
+    link(n, pfn, b.order, new_mt, true);
 }
 
 const FreeBlock* FreeArea::findContaining(pfn_t pfn, pfn_t* head) const {

@@ -73,9 +73,12 @@ class FreeBlockTable {
     }
     // A new node for pfn, or NIL (nothing changes) when pfn has one.
     std::uint32_t insert(pfn_t pfn, const FreeBlock& b);
-    // Removes the node i (of a pfn that has one).
+    // Removes the node i (of a pfn that has one). The node knows its hash
+    // slot, so this does not search the table again.
     void eraseAt(std::uint32_t i);
     value_type& node(std::uint32_t i) { return nodes_[i]; }
+    const value_type& nodeAt(std::uint32_t i) const { return nodes_[i]; }
+    std::uint32_t slotOf(std::uint32_t i) const { return links_[i].slot; }
     std::uint32_t& prevIndex(std::uint32_t i) { return links_[i].prev; }
     std::uint32_t& nextIndex(std::uint32_t i) { return links_[i].next; }
     std::size_t size() const { return size_; }
@@ -124,6 +127,7 @@ class FreeBlockTable {
     };
     struct Links {
         std::uint32_t prev = NIL, next = NIL;
+        std::uint32_t slot = NIL; // the node's index in slots_
     };
     std::size_t home(pfn_t pfn) const {
         return static_cast<std::size_t>((pfn * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
@@ -143,6 +147,19 @@ class FreeArea {
     void add(pfn_t pfn, int order, int mt, bool tail);
     // Removes a free block from its list; returns its record.
     FreeBlock del(pfn_t pfn);
+    // The same by record index (from indexAt()/firstIndex()): no lookup.
+    FreeBlock delAt(std::uint32_t n);
+    // The record index of the free block starting at pfn when its order is
+    // order, else FreeBlockTable::NIL: one hash lookup serves both the
+    // PageBuddy test and the removal that follows it.
+    std::uint32_t indexAt(pfn_t pfn, int order) const {
+        const std::uint32_t n = blocks_.indexOf(pfn);
+        return n != FreeBlockTable::NIL && blocks_.nodeAt(n).second.order == order
+                   ? n
+                   : FreeBlockTable::NIL;
+    }
+    // The head of free_list[order][mt] as a record index (NIL: empty).
+    std::uint32_t firstIndex(int order, int mt) const { return lists_[order][mt].head_i; }
     // move_to_free_list(): to the tail of another type's list, same order.
     void move(pfn_t pfn, int new_mt);
 
@@ -179,6 +196,10 @@ class FreeArea {
     std::uint64_t listLength(int order, int mt) const { return lists_[order][mt].len; }
 
   private:
+    // Puts record n (of pfn) on free_list[order][mt] / takes it off its
+    // list, keeping the counts; the hash table is not touched.
+    void link(std::uint32_t n, pfn_t pfn, int order, int mt, bool tail);
+    FreeBlock unlink(std::uint32_t n);
     struct List {
         pfn_t head = NO_PFN, tail = NO_PFN;
         std::uint32_t head_i = FreeBlockTable::NIL, tail_i = FreeBlockTable::NIL;

@@ -173,7 +173,7 @@ bool checkMark(MmModel& mm, Zone& z, const AllocContext& ac, int mark, unsigned 
     const std::uint64_t mark_pages = wmarkPages(z, mark);
     const Wmark r = zoneWatermarkFast(mm, z, ac.order, static_cast<std::int64_t>(mark_pages),
                                       ac.highest_zoneidx, flags);
-    BuddyEvent e = event(BuddyEvent::watermark_check, z);
+    BuddyEvent& e = buddy::push(ev, BuddyEvent::watermark_check, z);
     e.order = static_cast<std::int8_t>(ac.order);
     e.mark = static_cast<std::int8_t>(mark);
     e.mark_pages = mark_pages;
@@ -181,7 +181,6 @@ bool checkMark(MmModel& mm, Zone& z, const AllocContext& ac, int mark, unsigned 
     e.reserve = z.lowmem_reserve[static_cast<std::size_t>(ac.highest_zoneidx)];
     e.pass = r == Wmark::Ok;
     e.alloc_flags = flags;
-    emit(ev, e);
     if (r != Wmark::Ok && record) {
         std::string why =
             r == Wmark::BelowMark
@@ -418,12 +417,11 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     out.pfn = page;
     out.nid = z.nid;
     out.zone = z.idx;
-    BuddyEvent e = event(BuddyEvent::mm_page_alloc, z);
+    BuddyEvent& e = buddy::push(ev, BuddyEvent::mm_page_alloc, z);
     e.pfn = page;
     e.order = static_cast<std::int8_t>(req.order);
     e.mt = static_cast<std::int8_t>(mt);
     e.gfp = req.gfp;
-    emit(ev, e);
     return out;
 }
 

@@ -15,6 +15,23 @@ inline BuddyEvent event(BuddyEvent::Kind k, const Zone& z) {
     e.zone = static_cast<std::int8_t>(z.idx);
     return e;
 }
+// Appends an event of kind k in zone z to the sink, constructed in place,
+// and returns it for the caller to fill in (when nothing is recorded, a
+// scratch record that is thrown away).
+inline BuddyEvent& push(EventSink* ev, BuddyEvent::Kind k, const Zone& z) {
+    static thread_local BuddyEvent scratch;
+    BuddyEvent* e;
+    if (ev) {
+        e = &ev->emplace_back();
+    } else {
+        scratch = BuddyEvent{};
+        e = &scratch;
+    }
+    e->kind = k;
+    e->nid = static_cast<std::int16_t>(z.nid);
+    e->zone = static_cast<std::int8_t>(z.idx);
+    return *e;
+}
 // change_pageblock_range(): every pageblock of a block of this order.
 inline void changePageblockRange(Zone& z, pfn_t pfn, int order, int mt) {
     const std::uint64_t n = order > PAGEBLOCK_ORDER ? 1ull << (order - PAGEBLOCK_ORDER) : 1;

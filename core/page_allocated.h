@@ -87,6 +87,20 @@ class AllocatedBlocks {
         --size_;
         return true;
     }
+    // For a free: the block at pfn into *b and, when its order is order,
+    // forgets it. 0: no block there, 1: removed, -1: another order (kept).
+    int removeIfOrder(pfn_t pfn, int order, AllocatedBlock* b) {
+        Chunk* ch = chunkAt(pfn);
+        if (!ch) return 0;
+        std::uint8_t& v = ch->b[pfn & (CHUNK_PAGES - 1)];
+        if (!v) return 0;
+        *b = decode(v);
+        if (b->order != order) return -1;
+        v = 0;
+        --ch->used;
+        --size_;
+        return 1;
+    }
     void clear() {
         chunks_.clear();
         first_chunk_ = 0;

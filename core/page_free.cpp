@@ -36,7 +36,9 @@ void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned f
     FreeArea& fa = z.free_area;
     while (order < MAX_PAGE_ORDER) {
         const pfn_t buddy = pfn ^ (1ull << order);
-        if (!buddyFree(z, buddy, order)) break;
+        if (!z.spans(buddy)) break;
+        const std::uint32_t bi = fa.indexAt(buddy, order);
+        if (bi == FreeBlockTable::NIL) break;
         int buddy_mt = mt;
         if (order >= PAGEBLOCK_ORDER) {
             // Never merge a HIGHATOMIC/ISOLATE block with another type.
@@ -45,16 +47,15 @@ void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned f
                 (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddy_mt)))
                 break;
         }
-        fa.del(buddy);
+        fa.delAt(bi);
         if (buddy_mt != mt && mm.profile.mergeRetypesBuddy())
             changePageblockRange(z, buddy, order, mt);
         pfn &= buddy;
         ++order;
-        BuddyEvent e = buddy::event(BuddyEvent::buddy_merge, z);
+        BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_merge, z);
         e.pfn = pfn;
         e.order = static_cast<std::int8_t>(order);
         e.mt = static_cast<std::int8_t>(mt);
-        emit(ev, e);
     }
     bool to_tail;
     if (fpi & FPI_TO_TAIL) {
@@ -88,24 +89,23 @@ FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev, int cpu)
         return out;
     }
     Zone* z = zoneOfPfn(mm, pfn);
-    if (!z || !z->allocated.contains(pfn)) {
+    AllocatedBlock blk;
+    const int found = z ? z->allocated.removeIfOrder(pfn, order, &blk) : 0;
+    if (!found) {
         out.error = strprintf("pfn %#llx is not an allocated block (double free?)",
                               (unsigned long long)pfn);
         return out;
     }
-    const AllocatedBlock blk = z->allocated.get(pfn);
-    if (blk.order != order) {
+    if (found < 0) {
         out.error = strprintf("block at pfn %#llx has order %d, not %d", (unsigned long long)pfn,
                               blk.order, order);
         return out;
     }
     if (blk.movable) z->pageblocks.addMovable(pfn, 1ull << order, false);
-    z->allocated.remove(pfn);
     z->allocated_pages -= 1ull << order;
-    BuddyEvent e = buddy::event(BuddyEvent::mm_page_free, *z);
+    BuddyEvent& e = buddy::push(ev, BuddyEvent::mm_page_free, *z);
     e.pfn = pfn;
     e.order = static_cast<std::int8_t>(order);
-    emit(ev, e);
     // free_unref_page() (pcp orders) or __free_pages_ok() (the others).
     freeUnrefPage(mm, *z, pfn, order, cpu, ev);
     out.ok = true;

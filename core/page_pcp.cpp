@@ -65,8 +65,9 @@ int zoneHighsize(const MmModel& mm, const Zone& z, int batch, int fraction) {
     return std::max(high, batch << 2);
 }
 
-BuddyEvent pcpEvent(BuddyEvent::Kind k, const Zone& z, int cpu, pfn_t pfn, int order, int mt) {
-    BuddyEvent e = event(k, z);
+BuddyEvent& pcpEvent(EventSink* ev, BuddyEvent::Kind k, const Zone& z, int cpu, pfn_t pfn,
+                     int order, int mt) {
+    BuddyEvent& e = buddy::push(ev, k, z);
     e.cpu = static_cast<std::int16_t>(cpu);
     e.pfn = pfn;
     e.order = static_cast<std::int8_t>(order);
@@ -96,7 +97,7 @@ void freePcppagesBulk(MmModel& mm, Zone& z, int cpu, int count, int pindex, Even
             // the page (no pageblock is ever isolated in mmsim).
             const int mt = mm.profile.is61() ? page.mt : pageblockType(z, page.pfn);
             freeOneBlock(mm, z, page.pfn, order, mt, FPI_NONE, ev);
-            emit(ev, pcpEvent(BuddyEvent::mm_page_pcpu_drain, z, cpu, page.pfn, order, mt));
+            pcpEvent(ev, BuddyEvent::mm_page_pcpu_drain, z, cpu, page.pfn, order, mt);
         } while (count > 0 && !list->empty());
     }
 }
@@ -165,9 +166,8 @@ void freeUnrefPageCommit(MmModel& mm, Zone& z, int cpu, pfn_t pfn, int pcp_mt, i
     pcp.lists[static_cast<std::size_t>(pindex)].push_front(
         {pfn, static_cast<std::int8_t>(page_mt)});
     pcp.count += 1 << order;
-    BuddyEvent fe = pcpEvent(BuddyEvent::pcp_free, z, cpu, pfn, order, pcp_mt);
-    fe.nr = static_cast<std::uint64_t>(pcp.count);
-    emit(ev, fe);
+    pcpEvent(ev, BuddyEvent::pcp_free, z, cpu, pfn, order, pcp_mt).nr =
+        static_cast<std::uint64_t>(pcp.count);
     const int batch = pcp.batch;
     if (v61) {
         const bool free_high = pcp.free_factor && order && order <= PAGE_ALLOC_COSTLY_ORDER;
@@ -274,9 +274,8 @@ pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_fla
             if (p == NO_PFN) break;
             list.push_back({p, static_cast<std::int8_t>(mt)});
             ++alloced;
-            BuddyEvent e = pcpEvent(BuddyEvent::pcp_refill, z, cpu, p, order, mt);
-            e.nr = static_cast<std::uint64_t>(batch);
-            emit(ev, e);
+            pcpEvent(ev, BuddyEvent::pcp_refill, z, cpu, p, order, mt).nr =
+                static_cast<std::uint64_t>(batch);
         }
         pcp.count += alloced << order;
         if (list.empty()) return NO_PFN;
@@ -285,9 +284,8 @@ pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_fla
     list.pop_front();
     pcp.count -= 1 << order;
     if (hit) {
-        BuddyEvent e = pcpEvent(BuddyEvent::pcp_hit, z, cpu, page.pfn, order, mt);
-        e.nr = static_cast<std::uint64_t>(pcp.count);
-        emit(ev, e);
+        pcpEvent(ev, BuddyEvent::pcp_hit, z, cpu, page.pfn, order, mt).nr =
+            static_cast<std::uint64_t>(pcp.count);
     }
     return page.pfn;
 }
@@ -364,10 +362,9 @@ std::uint64_t decayPcpHigh(MmModel& mm, Zone& z, int cpu, EventSink* ev) {
         to_drain -= n;
     }
     if (pcp.high != before_high || freed) {
-        BuddyEvent e = pcpEvent(BuddyEvent::decay_pcp_high, z, cpu, NO_PFN, 0, -1);
+        BuddyEvent& e = pcpEvent(ev, BuddyEvent::decay_pcp_high, z, cpu, NO_PFN, 0, -1);
         e.nr = static_cast<std::uint64_t>(pcp.high);
         e.free = static_cast<std::int64_t>(freed);
-        emit(ev, e);
     }
     return freed;
 }

@@ -32,12 +32,11 @@ void expand(Zone& z, pfn_t pfn, int low, int high, int mt, EventSink* ev) {
         --high;
         const pfn_t upper = pfn + (1ull << high);
         z.free_area.add(upper, high, mt, false);
-        BuddyEvent e = event(BuddyEvent::buddy_split, z);
+        BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_split, z);
         e.pfn = upper;
         e.from_order = static_cast<std::int8_t>(high + 1);
         e.order = static_cast<std::int8_t>(high);
         e.mt = static_cast<std::int8_t>(mt);
-        emit(ev, e);
     }
 }
 
@@ -49,15 +48,16 @@ void delAndExpand(Zone& z, pfn_t pfn, int low, int high, int mt, EventSink* ev) 
 
 pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
     for (int o = order; o < NR_PAGE_ORDERS; ++o) {
+        const std::uint32_t n = z.free_area.firstIndex(o, mt);
+        if (n == FreeBlockTable::NIL) continue;
         const pfn_t p = z.free_area.first(o, mt);
-        if (p == NO_PFN) continue;
-        BuddyEvent e = event(BuddyEvent::rmqueue_smallest, z);
+        BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
         e.pfn = p;
         e.order = static_cast<std::int8_t>(order);
         e.from_order = static_cast<std::int8_t>(o);
         e.mt = static_cast<std::int8_t>(mt);
-        emit(ev, e);
-        delAndExpand(z, p, order, o, mt, ev);
+        z.free_area.delAt(n);
+        expand(z, p, order, o, mt, ev);
         return p;
     }
     return NO_PFN;
