@@ -217,9 +217,18 @@ std::vector<OpSpec> makeOps() {
         {"workload",
          OpPhase::Steps,
          {intField("count", true, 1, 50000000, "operations to generate"),
-          req("mix", K::Any, "weights of the operations: {\"alloc_pages\": 3, \"free_pages\": 2}"),
+          req("mix", K::Any,
+              "weights of the operations: {\"alloc_pages\": 3, \"free_pages\": 2, "
+              "\"kmalloc\": 2, \"kfree\": 1, \"kmem_cache_alloc\": 1, "
+              "\"kmem_cache_free\": 1}"),
           opt("orders", K::Any, "weights by order: {\"0\": 8, \"3\": 1} (default order 0)"),
           opt("gfp", K::Any, "weights by GFP flags: {\"GFP_KERNEL\": 1} (default GFP_KERNEL)"),
+          opt("sizes", K::Any,
+              "kmalloc's request sizes in bytes with weights: {\"64\": 3, \"4096\": 1} "
+              "(needed when the mix has kmalloc)"),
+          opt("caches", K::Any,
+              "kmem_cache_alloc's caches with weights: {\"my_cache\": 2, \"kmalloc-64\": 1} "
+              "(kmalloc caches, or ones an earlier step creates)"),
           opt("cpus", K::Any, "the CPUs to use, picked uniformly (default [0])"),
           choice("free_policy", K::Enum, false, {"lifo", "fifo", "random"},
                  "which live object a free takes (default lifo)"),

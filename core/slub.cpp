@@ -355,8 +355,8 @@ int slubShrink(SlabState& st, MmModel& mm, std::uint32_t cache, EventSink* ev) {
         std::vector<std::uint32_t> discard, rest;
         std::vector<std::vector<std::uint32_t>> promote(SHRINK_PROMOTE_MAX);
         for (std::uint32_t id = n.partial.head; id != SLAB_NIL; id = c.slabs[id].next) {
-            const unsigned fr = c.geo.objects - c.slabs[id].inuse;
-            if (fr == c.geo.objects)
+            const unsigned fr = c.slabs[id].objects - c.slabs[id].inuse;
+            if (fr == c.slabs[id].objects)
                 discard.push_back(id);
             else if (fr <= SHRINK_PROMOTE_MAX)
                 promote[fr - 1].push_back(id);
