@@ -3,6 +3,7 @@
 // stay cheap), with the slab and buddy invariant checkers on. CI runs a
 // reduced size; MMSIM_SLAB_FULL=1 runs the issue's 1 million operations x
 // 10 seeds per policy, MMSIM_SLAB_OPS / MMSIM_SLAB_SEEDS set other sizes.
+// The pressure runs (SLUB's order fallback) take MMSIM_SLAB_PRESSURE_OPS.
 #include "core/scenario.h"
 #include "core/simulation.h"
 #include "core/slab.h"
@@ -130,7 +131,7 @@ TEST(SlabRandomLong, MixedSlabAndPagesWithInvariants) {
         }
 }
 
-// A small machine under pressure: page allocations fill memory with
+// A small machine (20 MiB) under pressure: page allocations fill memory with
 // order-0 blocks and free them at random, so the order-3 slabs of the big
 // kmalloc caches often cannot be had while single pages can: SLUB falls
 // back to the minimum order (classic SLAB just fails). Invariants after
@@ -138,7 +139,7 @@ TEST(SlabRandomLong, MixedSlabAndPagesWithInvariants) {
 std::uint64_t runPressure(const char* version, const char* slab, unsigned seed, long ops) {
     Simulation sim(loadScenario(std::string(R"({"format": "mmsim-scenario/1", "machine": {"cpus": 2,
         "e820": [{"addr": "0x0", "size": "0x9fc00", "type": "usable"},
-                 {"addr": "0x100000", "size": "0x1f00000", "type": "usable"}],
+                 {"addr": "0x100000", "size": "0x1300000", "type": "usable"}],
         "kernel": {"version": ")") + version +
                                     R"(", "slab": ")" + slab +
                                     R"("}}, "steps": [
@@ -209,7 +210,7 @@ std::uint64_t runPressure(const char* version, const char* slab, unsigned seed, 
 }
 
 TEST(SlabRandomLong, FallbacksUnderPressureWithInvariants) {
-    const long ops = envLong("MMSIM_SLAB_OPS", 20000);
+    const long ops = envLong("MMSIM_SLAB_PRESSURE_OPS", 12000);
     for (auto [version, slab] : {std::pair{"6.12", "slub"}, {"6.1", "slub"}, {"6.1", "slab"}}) {
         SCOPED_TRACE(std::string(version) + " " + slab);
         std::uint64_t fallbacks = 0;
