@@ -239,7 +239,8 @@ std::vector<OpSpec> makeOps() {
           opt("free_at_end", K::Bool, "free every live object at the end"),
           intField("seed", false, 0, INT64_MAX, "the generator's seed (default: from the "
                                                 "scenario seed)")},
-         "a seeded generator: expands into concrete alloc_pages/free_pages operations"});
+         "a seeded generator: expands into concrete alloc_pages/free_pages/kmalloc/kfree/"
+         "kmem_cache_alloc/kmem_cache_free operations"});
     // --- the slab layer ---
     const FieldSpec cpuF = intField("cpu", false, 0, 1023, "the CPU (default 0)");
     const FieldSpec cacheF = req("cache", K::String, "the cache's name, e.g. \"kmalloc-64\"");

@@ -8,7 +8,11 @@
 // classic SLAB counts the free objects of the node's slabs (objects in the
 // array caches are active), its active slabs are those not on slabs_free,
 // and it shows its limit, batchcount, shared factor and the objects waiting
-// in the shared arrays.
+// in the shared arrays. Under SLUB a slab may hold fewer objects than the
+// cache's preferred order gives (allocate_slab() fell back to the minimum
+// order): the object columns add up each slab's own count, as the kernel's
+// node total_objects does, while <objperslab> and <pagesperslab> print the
+// preferred order's (oo), whatever the slabs really have.
 #include "core/slab.h"
 
 #include "core/strfmt.h"

@@ -30,6 +30,15 @@
 // per-CPU layer entirely: every allocation and free takes the node lock,
 // works on the node's partial list and keeps full slabs on the full list.
 //
+// A new slab is first asked for at the cache's preferred order, quietly and
+// without a fight (no warning, no retry, and for an order above the minimum
+// no reclaim and no reserves): a fragmented machine simply says no. The
+// request is then repeated at the minimum order - the smallest that holds
+// one object - with the caller's own flags, and the slab that comes back
+// holds fewer objects. Each slab therefore carries its own order and object
+// count, and the cache counts these fallbacks (ORDER_FALLBACK). The code is
+// newSlab() in slab.cpp, shared with classic SLAB, which has no fallback.
+//
 // mmsim merges the kernel's two chains (the CPU's lockless freelist and the
 // slab's own, fed by remote frees) into one per slab: which CPU frees an
 // object into a cpu slab changes the cost (fast or slow path) but not
