@@ -286,7 +286,12 @@ TEST(WorkloadSlabGen, PageOnlyMixesDrawWhatTheyDrewBefore) {
 TEST(WorkloadSlabRun, InvariantsAndObjectAccounting) {
     auto p = fixtureProgram();
     Simulation sim(p);
-    std::map<std::uint32_t, std::pair<int, bool>> live; // slot -> (cache or -1, allocated ok)
+    // What the test expects each cache to hold: workload slot -> cache
+    // name, from the op itself (the named cache, or kmalloc's class for the
+    // size and GFP flags).
+    std::map<std::uint32_t, std::string> slot_cache;
+    std::map<std::string, std::uint64_t> want;
+    std::set<std::string> ever;
     int fallbacks_seen = 0, kinds_run[6] = {};
     while (!sim.done()) {
         const std::size_t i = sim.executed();
@@ -300,38 +305,36 @@ TEST(WorkloadSlabRun, InvariantsAndObjectAccounting) {
         ++kinds_run[w.kind];
         for (const BuddyEvent& e : sim.lastEvents())
             fallbacks_seen += static_cast<std::uint8_t>(e.kind) == slabev::order_fallback;
-        // The op's own events: a slab op ends with its summary event.
-        if (w.kind == WorkOp::CacheAlloc || (w.kind == WorkOp::Kmalloc && w.arg <= 8192)) {
+        std::string name;
+        if (w.kind == WorkOp::CacheAlloc) name = p->cache_names[w.arg];
+        if (w.kind == WorkOp::Kmalloc && w.arg <= 8192)
+            name = s.caches[static_cast<std::size_t>(kmallocCache(s, w.arg, p->gfp_flags[w.gfp]))]
+                       .name;
+        if (!name.empty()) {
+            // A slab op ends with its summary event.
             ASSERT_FALSE(sim.lastEvents().empty());
             EXPECT_EQ(static_cast<std::uint8_t>(sim.lastEvents().back().kind),
                       slabev::kmem_cache_alloc);
+            slot_cache[w.slot] = name;
+            ++want[name];
+            ever.insert(name);
         }
+        if (!w.allocates() && slot_cache.count(w.slot)) {
+            --want[slot_cache[w.slot]];
+            slot_cache.erase(w.slot);
+        }
+        for (const KmemCache& c : s.caches)
+            ASSERT_EQ(c.objects_out, want.count(c.name) ? want[c.name] : 0u)
+                << c.name << " after step " << i + 1 << ": " << sim.describeOp(i);
     }
     for (int k = 0; k < 6; ++k)
         EXPECT_GT(kinds_run[k], 100) << workloadOpKinds()[k].name;
-    // At the end: every cache's objects_out is what the still-live workload
-    // objects hold (no other step allocates in the fixture).
-    const SlabState& s = sim.state().slab;
-    std::uint64_t out = 0;
-    for (const KmemCache& c : s.caches)
-        out += c.objects_out;
-    // Count live slab objects by replaying the generated ops (alloc ok: all
-    // succeed on this 128 MiB machine, which the kernel log confirms).
-    std::map<std::uint32_t, bool> slab_live;
-    for (const Op& op : p->ops) {
-        if (op.kind != Op::Work) continue;
-        const WorkOp& w = p->work[op.work];
-        const bool slab =
-            w.kind == WorkOp::CacheAlloc || (w.kind == WorkOp::Kmalloc && w.arg <= 8192);
-        if (w.allocates())
-            slab_live[w.slot] = slab;
-        else
-            slab_live.erase(w.slot);
-    }
-    std::uint64_t want = 0;
-    for (const auto& [slot, slab] : slab_live)
-        want += slab;
-    EXPECT_EQ(out, want);
+    // The named caches and kmalloc's classes by size and by GFP flags.
+    for (const char* c : {"obj", "rcl", "kmalloc-96", "kmalloc-8", "kmalloc-64", "kmalloc-256",
+                          "kmalloc-1k", "kmalloc-4k", "kmalloc-rcl-64", "kmalloc-rcl-256"})
+        EXPECT_TRUE(ever.count(c)) << c;
+    EXPECT_FALSE(ever.count("kmalloc-16k")); // 16 KiB goes to the page allocator
+    // Every allocation succeeded on this 128 MiB machine.
     for (const std::string& l : sim.kernelLog())
         EXPECT_EQ(l.find("failed"), std::string::npos) << l;
     // The cycle record names the workload's slab operations.
@@ -404,7 +407,13 @@ TEST(WorkloadSlabRun, ClassicSlabToo) {
                 << "after step " << sim.executed();
         }
     }
-    EXPECT_NE(viewSlabinfo(sim.state().slab).find("obj "), std::string::npos);
+    EXPECT_EQ(sim.state().slab.policy, SlabPolicy::Slab);
+    EXPECT_EQ(sim.executed(), 4006u);
+    // SLAB's own columns: tunables (limit 54 for a 320-byte slot, as
+    // enable_cpucache sets it for sizes above 256 bytes).
+    const SlabInfoRow r = slabInfoRow(sim.state().slab, findCache(sim.state().slab, "obj"));
+    EXPECT_EQ(r.limit, 54u);
+    EXPECT_GT(r.num_objs, 0u);
 }
 
 // ---- errors ----
