@@ -88,6 +88,7 @@ const std::vector<CostModel::Field>& CostModel::fields() {
         {"discard_slab", &CostModel::discard_slab},
         {"kmem_cache_alloc", &CostModel::kmem_cache_alloc},
         {"kmem_cache_free", &CostModel::kmem_cache_free},
+        {"order_fallback", &CostModel::order_fallback},
         {"other", &CostModel::other},
     };
     return f;

@@ -55,6 +55,9 @@ struct CostModel {
     std::uint32_t discard_slab = 300;
     std::uint32_t kmem_cache_alloc = 0; // summary events: the work is in the others
     std::uint32_t kmem_cache_free = 0;
+    // SLUB's allocate_slab() fell back to the minimum order: the stat and the
+    // second request's set-up (the failed first request is charged by its events)
+    std::uint32_t order_fallback = 30;
     // any other kind
     std::uint32_t other = 50;
     // Charge distance/10 for memory of a remote node.

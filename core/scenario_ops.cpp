@@ -217,9 +217,18 @@ std::vector<OpSpec> makeOps() {
         {"workload",
          OpPhase::Steps,
          {intField("count", true, 1, 50000000, "operations to generate"),
-          req("mix", K::Any, "weights of the operations: {\"alloc_pages\": 3, \"free_pages\": 2}"),
+          req("mix", K::Any,
+              "weights of the operations: {\"alloc_pages\": 3, \"free_pages\": 2, "
+              "\"kmalloc\": 2, \"kfree\": 1, \"kmem_cache_alloc\": 1, "
+              "\"kmem_cache_free\": 1}"),
           opt("orders", K::Any, "weights by order: {\"0\": 8, \"3\": 1} (default order 0)"),
           opt("gfp", K::Any, "weights by GFP flags: {\"GFP_KERNEL\": 1} (default GFP_KERNEL)"),
+          opt("sizes", K::Any,
+              "kmalloc's request sizes in bytes with weights: {\"64\": 3, \"4096\": 1} "
+              "(needed when the mix has kmalloc)"),
+          opt("caches", K::Any,
+              "kmem_cache_alloc's caches with weights: {\"my_cache\": 2, \"kmalloc-64\": 1} "
+              "(kmalloc caches, or ones an earlier step creates)"),
           opt("cpus", K::Any, "the CPUs to use, picked uniformly (default [0])"),
           choice("free_policy", K::Enum, false, {"lifo", "fifo", "random"},
                  "which live object a free takes (default lifo)"),
@@ -230,7 +239,8 @@ std::vector<OpSpec> makeOps() {
           opt("free_at_end", K::Bool, "free every live object at the end"),
           intField("seed", false, 0, INT64_MAX, "the generator's seed (default: from the "
                                                 "scenario seed)")},
-         "a seeded generator: expands into concrete alloc_pages/free_pages operations"});
+         "a seeded generator: expands into concrete alloc_pages/free_pages/kmalloc/kfree/"
+         "kmem_cache_alloc/kmem_cache_free operations"});
     // --- the slab layer ---
     const FieldSpec cpuF = intField("cpu", false, 0, 1023, "the CPU (default 0)");
     const FieldSpec cacheF = req("cache", K::String, "the cache's name, e.g. \"kmalloc-64\"");

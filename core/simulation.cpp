@@ -68,13 +68,14 @@ Simulation::Simulation(std::shared_ptr<const Program> program)
     setupMachine(st_, prog_->scenario.machine);
     bindSinks();
     if (!prog_->scenario.boot_auto && !prog_->scenario.machine.e820.empty()) prepareE820(st_);
-    slots_.assign(prog_->nr_slots, {NO_PFN, 0});
+    slots_.assign(prog_->nr_slots, WorkSlot{});
 }
 
 Simulation::Simulation(const Simulation& o)
     : prog_(o.prog_), st_(o.st_), next_(o.next_), log_(o.log_), failures_(o.failures_),
       names_(o.names_), allocs_(o.allocs_), slots_(o.slots_), last_alloc_(o.last_alloc_),
-      prediction_(o.prediction_), events_(o.events_), clock_(o.clock_) {
+      prediction_(o.prediction_), slab_allocs_(o.slab_allocs_), slab_freed_(o.slab_freed_),
+      events_(o.events_), clock_(o.clock_) {
     bindSinks();
 }
 
@@ -90,6 +91,8 @@ Simulation& Simulation::operator=(const Simulation& o) {
     slots_ = o.slots_;
     last_alloc_ = o.last_alloc_;
     prediction_ = o.prediction_;
+    slab_allocs_ = o.slab_allocs_;
+    slab_freed_ = o.slab_freed_;
     events_ = o.events_;
     clock_ = o.clock_;
     bindSinks();
@@ -158,7 +161,8 @@ bool Simulation::refusalNeedsCopy(const Op& op) const {
     // The first buddy operation sets up the zones before it checks its
     // arguments: keep a copy until the buddy allocator is up.
     if (!st_.mm.buddy_ready) return true;
-    if (op.kind == Op::Work) return false;
+    // A workload's first slab operation sets up the slab layer first.
+    if (op.kind == Op::Work) return prog_->work[op.work].kind >= WorkOp::Kmalloc && !st_.slab.ready;
     return op.step && !kCheckFirstOps.count(op.step->op);
 }
 
@@ -204,7 +208,7 @@ void Simulation::step() {
         cpu = op.step->args["cpu"].get<int>();
     const char* name = "boot";
     if (op.kind == Op::Work)
-        name = prog_->work[op.work].kind == WorkOp::AllocPages ? "alloc_pages" : "free_pages";
+        name = prog_->work[op.work].name();
     else if (op.kind == Op::ImplicitPhase)
         name = "phase";
     else if (op.step)
@@ -224,7 +228,14 @@ std::string Simulation::describeOp(std::size_t i) const {
         if (w.kind == WorkOp::AllocPages)
             return strprintf("alloc_pages order=%d gfp=%s cpu=%d (workload object %u)", w.order,
                              prog_->gfp_names[w.gfp].c_str(), w.cpu, w.slot);
-        return strprintf("free_pages cpu=%d (workload object %u)", w.cpu, w.slot);
+        if (w.kind == WorkOp::Kmalloc)
+            return strprintf("kmalloc size=%u gfp=%s cpu=%d (workload object %u)", w.arg,
+                             prog_->gfp_names[w.gfp].c_str(), w.cpu, w.slot);
+        if (w.kind == WorkOp::CacheAlloc)
+            return strprintf("kmem_cache_alloc cache=%s gfp=%s cpu=%d (workload object %u)",
+                             prog_->cache_names[w.arg].c_str(), prog_->gfp_names[w.gfp].c_str(),
+                             w.cpu, w.slot);
+        return strprintf("%s cpu=%d (workload object %u)", w.name(), w.cpu, w.slot);
     }
     case Op::BootStep:
     case Op::Step: break;
@@ -535,7 +546,7 @@ void Simulation::recordAlloc(const AllocOutcome& o, int order, std::size_t first
 void Simulation::execWork(const WorkOp& w) {
     ensureBuddy();
     MmModel& mm = st_.mm;
-    auto& slot = slots_[w.slot];
+    WorkSlot& slot = slots_[w.slot];
     if (w.kind == WorkOp::AllocPages) {
         AllocRequest req;
         req.gfp = prog_->gfp_flags[w.gfp];
@@ -544,18 +555,21 @@ void Simulation::execWork(const WorkOp& w) {
         const std::size_t first = events_.size();
         AllocOutcome o = allocPages(mm, req, &events_);
         recordAlloc(o, w.order, first);
-        if (o.ok) {
-            slot = {o.pfn, w.order};
-        } else {
-            slot = {NO_PFN, 0};
+        slot = WorkSlot{};
+        if (o.ok)
+            slot.pfn = o.pfn, slot.order = w.order;
+        else
             printk(strprintf("alloc_pages: 1 of 1 order-%d allocations failed (%s): %s", w.order,
                              formatGfp(req.gfp, mm.profile).c_str(), o.reason.c_str()));
-        }
-    } else if (slot.first != NO_PFN) {
+    } else if (w.kind == WorkOp::Kmalloc || w.kind == WorkOp::CacheAlloc) {
+        execWorkSlabAlloc(w); // slab_ops.cpp
+    } else if (slot.cache >= 0) {
+        execWorkSlabFree(w); // slab_ops.cpp
+    } else if (slot.pfn != NO_PFN) {
         // Freeing an object whose allocation failed does nothing (kfree(NULL)).
-        FreeOutcome o = freePages(mm, slot.first, slot.second, &events_, w.cpu);
+        FreeOutcome o = freePages(mm, slot.pfn, slot.order, &events_, w.cpu);
         if (!o.ok) throw OpError(o.error);
-        slot = {NO_PFN, 0};
+        slot = WorkSlot{};
     }
 }
 

@@ -44,6 +44,7 @@ struct Program {
     std::vector<WorkOp> work;
     std::vector<std::string> gfp_names; // workload GFP strings, by WorkOp::gfp
     std::vector<gfp_t> gfp_flags;           // the same, parsed for the profile
+    std::vector<std::string> cache_names; // workload kmem_cache_alloc caches, by WorkOp::arg
     std::uint32_t nr_slots = 0;           // workload objects
     // Labels: (name, op index) in op order. A step's "label", a label op's
     // "name"; on a repeat or workload, the last operation it expands into.
@@ -125,6 +126,15 @@ public:
     };
     const std::map<std::string, SlabAllocation>& slabAllocations() const { return slab_allocs_; }
 
+    // A workload object: a page block (alloc_pages, or kmalloc above 8 KiB),
+    // a slab object, or nothing (not allocated, freed, or its allocation failed).
+    struct WorkSlot {
+        pfn_t pfn = NO_PFN; // pages
+        int order = 0;
+        int cache = -1; // a slab object of this cache
+        SlabObj obj;
+    };
+
     // ---- time travel ----
     struct Snapshot {
         BootState st;
@@ -133,7 +143,7 @@ public:
         std::map<std::string, PageAllocation> allocs;
         std::map<std::string, SlabAllocation> slab_allocs;
         std::map<std::string, std::string> slab_freed;
-        std::vector<std::pair<pfn_t, int>> work_slots;
+        std::vector<WorkSlot> work_slots;
         AllocRecord last_alloc;
         std::optional<Prediction> prediction;
         EventSink events;
@@ -165,6 +175,8 @@ private:
     void execExpect(const mmsim::Step& s);
     void execPredict(const mmsim::Step& s);
     void execWork(const WorkOp& w);
+    void execWorkSlabAlloc(const WorkOp& w); // slab_ops.cpp
+    void execWorkSlabFree(const WorkOp& w);
     void recordAlloc(const AllocOutcome& o, int order, std::size_t first_event);
     bool refusalNeedsCopy(const Op& op) const;
     void execSlab(const mmsim::Step& s); // slab_ops.cpp
@@ -182,7 +194,7 @@ private:
     std::vector<ExpectFailure> failures_;
     std::map<std::string, phys_addr_t> names_;
     std::map<std::string, PageAllocation> allocs_;
-    std::vector<std::pair<pfn_t, int>> slots_; // workload objects (NO_PFN: none)
+    std::vector<WorkSlot> slots_; // workload objects
     AllocRecord last_alloc_;
     std::optional<Prediction> prediction_;
     std::map<std::string, SlabAllocation> slab_allocs_;

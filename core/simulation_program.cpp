@@ -6,6 +6,9 @@
 #include "core/simulation.h"
 
 #include "core/gfp.h"
+#include "core/json_locator.h"
+
+#include <set>
 
 namespace mmsim {
 
@@ -52,10 +55,21 @@ class Compiler {
             if (spec.count > kMaxOps)
                 throw sc.errorAt(s.pointer + "/count", "a workload of more than " +
                                                            std::to_string(kMaxOps) + " operations");
+            // kmem_cache_alloc's caches: a kmalloc cache, or one an earlier
+            // step creates (one destroyed since refuses its step at run time).
+            const SlabPolicy policy =
+                sc.machine.slab == "slab" ? SlabPolicy::Slab : SlabPolicy::Slub;
+            for (const auto& [name, w] : spec.caches)
+                if (!created_.count(name) && !isKmallocCacheName(policy, name))
+                    throw sc.errorAt(s.pointer + "/caches/" + jsonPointerEscape(name),
+                                     "no cache named '" + name +
+                                         "' exists before this workload: create it with an "
+                                         "earlier kmem_cache_create step, or name a kmalloc "
+                                         "cache (kmalloc-64, ...)");
             const std::size_t first = p_.work.size();
             p_.nr_slots +=
                 generateWorkload(spec, workloadSeed(sc.seed, spec, s.pointer, instance_++),
-                                 p_.nr_slots, p_.gfp_names, p_.work);
+                                 p_.nr_slots, p_.gfp_names, p_.cache_names, p_.work);
             for (std::size_t i = first; i < p_.work.size(); ++i)
                 p_.ops.push_back({Op::Work, static_cast<std::uint32_t>(i), &s});
             if (p_.ops.size() > kMaxOps)
@@ -70,6 +84,8 @@ class Compiler {
         if (s.op == "predict" && !p_.predicts.count(&s))
             p_.predicts.emplace(&s, parsePredict(s.args, s.pointer));
         p_.ops.push_back({Op::Step, 0, &s});
+        if (s.op == "kmem_cache_create" && s.args.contains("name") && s.args["name"].is_string())
+            created_.insert(s.args["name"].get<std::string>());
         if (s.op == "label")
             p_.labels.emplace_back(s.args["name"].get<std::string>(), p_.ops.size() - 1);
         if (s.args.contains("label"))
@@ -79,6 +95,7 @@ class Compiler {
   private:
     Program& p_;
     std::uint64_t instance_ = 0;
+    std::set<std::string> created_; // caches kmem_cache_create steps so far create
 };
 
 } // namespace

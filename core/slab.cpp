@@ -60,7 +60,7 @@ const char* slabEventName(std::uint8_t k) {
         "slab_alloc_fastpath", "slab_alloc_slowpath", "new_slab",           "slab_to_partial",
         "slab_to_full",        "slab_to_free",        "discard_slab",       "cpu_partial_unfreeze",
         "cpu_partial_put",     "cpu_partial_alloc",   "slab_free_fastpath", "slab_free_slowpath",
-        "kmem_cache_alloc",    "kmem_cache_free"};
+        "kmem_cache_alloc",    "kmem_cache_free",     "order_fallback"};
     return isSlabEvent(k) ? n[k - slabev::BASE] : "?";
 }
 
@@ -105,6 +105,16 @@ int kmallocShiftLow(const SlabState& s) {
 }
 
 } // namespace
+
+bool isKmallocCacheName(SlabPolicy policy, const std::string& name) {
+    SlabState s;
+    s.policy = policy;
+    for (int type = 0; type < NR_KMALLOC_TYPES; ++type)
+        for (int idx = 1; idx <= KMALLOC_SHIFT_HIGH; ++idx)
+            if ((idx <= 2 || idx >= kmallocShiftLow(s)) && kmallocName(type, idx) == name)
+                return true;
+    return false;
+}
 
 std::size_t kmallocMaxCacheSize(const SlabState&) {
     return std::size_t(1) << KMALLOC_SHIFT_HIGH;
@@ -255,23 +265,44 @@ namespace slabi {
 std::uint32_t newSlab(SlabState& st, MmModel& mm, std::uint32_t cache, int cpu, gfp_t gfp,
                       EventSink* ev, std::string* reason) {
     KmemCache& c = st.caches[cache];
-    // allocate_slab(): the caller's reclaim and constraint bits, the cache's
-    // zone and mobility, never a warning or a retry; a high-order slab does
-    // not dip into the reserves nor reclaim for its first attempt.
+    // The caller's reclaim and constraint bits (GFP_RECLAIM_MASK |
+    // GFP_CONSTRAINT_MASK) plus the cache's own: zone, mobility, __GFP_COMP.
     const gfp_t keep = gfpbit::RECLAIM | gfpbit::HIGH | gfpbit::IO | gfpbit::FS | gfpbit::NOWARN |
                        gfpbit::RETRY_MAYFAIL | gfpbit::NOFAIL | gfpbit::NORETRY | gfpbit::MEMALLOC |
                        gfpbit::NOMEMALLOC | gfpbit::HARDWALL | gfpbit::THISNODE | gfpbit::ATOMIC;
-    gfp_t flags = (gfp & keep) | c.allocflags;
-    if (!st.v61 || c.geo.order) flags |= 0; // __GFP_COMP is in allocflags
-    gfp_t alloc_gfp = (flags | gfpbit::NOWARN | gfpbit::NORETRY) & ~gfpbit::NOFAIL;
-    if ((alloc_gfp & gfpbit::DIRECT_RECLAIM) && c.geo.order > getOrder(c.geo.size))
-        alloc_gfp = (alloc_gfp | gfpbit::NOMEMALLOC) & ~gfpbit::RECLAIM;
+    const gfp_t flags = (gfp & keep) | c.allocflags;
     AllocRequest req;
-    req.gfp = alloc_gfp;
-    req.order = static_cast<int>(c.geo.order);
     req.cpu = cpu;
     req.nid = cpuNode(st, cpu);
-    const AllocOutcome o = allocPages(mm, req, ev);
+    unsigned order = c.geo.order, objects = c.geo.objects;
+    bool fallback = false;
+    AllocOutcome o;
+    if (st.policy == SlabPolicy::Slab) {
+        // kmem_getpages(): the cache's one gfporder with the caller's flags;
+        // classic SLAB has no smaller order to fall back to.
+        req.gfp = flags;
+        req.order = static_cast<int>(order);
+        o = allocPages(mm, req, ev);
+    } else {
+        // allocate_slab(): the preferred order (s->oo) may fail quietly and
+        // at once (no warning, no retry loop, no __GFP_NOFAIL); when it is
+        // above the minimum it also skips reclaim and the reserves. If it
+        // fails, the minimum order (s->min) is asked with the plain flags.
+        gfp_t alloc_gfp = (flags | gfpbit::NOWARN | gfpbit::NORETRY) & ~gfpbit::NOFAIL;
+        if ((alloc_gfp & gfpbit::DIRECT_RECLAIM) && c.geo.order > c.geo.min_order)
+            alloc_gfp = (alloc_gfp | gfpbit::NOMEMALLOC) & ~gfpbit::RECLAIM;
+        req.gfp = alloc_gfp;
+        req.order = static_cast<int>(order);
+        o = allocPages(mm, req, ev);
+        if (!o.ok) {
+            order = c.geo.min_order;
+            objects = c.geo.min_objects;
+            req.gfp = flags;
+            req.order = static_cast<int>(order);
+            o = allocPages(mm, req, ev);
+            fallback = o.ok;
+        }
+    }
     if (!o.ok) {
         if (reason) *reason = o.reason;
         return SLAB_NIL;
@@ -283,22 +314,28 @@ std::uint32_t newSlab(SlabState& st, MmModel& mm, std::uint32_t cache, int cpu, 
     } else {
         id = static_cast<std::uint32_t>(c.slabs.size());
         c.slabs.emplace_back();
-        c.links.resize(c.links.size() + c.geo.objects);
+        c.links.resize(c.links.size() + c.geo.objects); // room for the preferred order's
     }
     Slab& sl = c.slabs[id];
     sl = Slab{};
     sl.pfn = o.pfn;
     sl.nid = static_cast<std::int16_t>(o.nid);
     sl.live = true;
+    sl.order = static_cast<std::uint8_t>(order);
+    sl.objects = static_cast<std::uint16_t>(objects);
     sl.free_head = 0;
     std::uint16_t* l = links(c, id);
-    const std::uint16_t n = static_cast<std::uint16_t>(c.geo.objects);
+    const std::uint16_t n = sl.objects;
     for (std::uint16_t i = 0; i + 1 < n; ++i)
         l[i] = static_cast<std::uint16_t>(i + 1);
     l[n - 1] = OBJ_END;
     SlabNode& node = c.nodes[static_cast<std::size_t>(sl.nid)];
     ++node.nr_slabs;
-    node.total_objects += c.geo.objects;
+    node.total_objects += sl.objects;
+    if (fallback) {
+        ++c.order_fallback; // stat(s, ORDER_FALLBACK)
+        emit(ev, slabev::order_fallback, c, cache, &sl, cpu);
+    }
     emit(ev, slabev::new_slab, c, cache, &sl, cpu);
     return id;
 }
@@ -310,8 +347,8 @@ void discardSlab(SlabState& st, MmModel& mm, std::uint32_t cache, std::uint32_t 
     emit(ev, slabev::discard_slab, c, cache, &sl, cpu);
     SlabNode& node = c.nodes[static_cast<std::size_t>(sl.nid)];
     --node.nr_slabs;
-    node.total_objects -= c.geo.objects;
-    freePages(mm, sl.pfn, static_cast<int>(c.geo.order), ev, cpu);
+    node.total_objects -= sl.objects;
+    freePages(mm, sl.pfn, sl.order, ev, cpu);
     sl.live = false;
     sl.list = SlabList::None;
     sl.pfn = NO_PFN;
@@ -340,7 +377,8 @@ void kmemCacheFree(SlabState& s, MmModel& mm, int cache, SlabObj obj, int cpu, E
 bool slabObjLive(const SlabState& s, int cache, SlabObj obj) {
     if (cache < 0 || static_cast<std::size_t>(cache) >= s.caches.size()) return false;
     const KmemCache& c = s.caches[static_cast<std::size_t>(cache)];
-    if (obj.slab >= c.slabs.size() || !c.slabs[obj.slab].live || obj.idx >= c.geo.objects)
+    if (obj.slab >= c.slabs.size() || !c.slabs[obj.slab].live ||
+        obj.idx >= c.slabs[obj.slab].objects)
         return false;
     return links(c, obj.slab)[obj.idx] == OBJ_INUSE;
 }
@@ -383,7 +421,7 @@ std::vector<std::string> kmemCacheDestroy(SlabState& s, MmModel& mm, int cache, 
             lines.push_back("");
             const std::uint16_t* l = links(c, sid);
             const std::uint64_t base = PAGE_OFFSET + (sl.pfn << 12);
-            for (unsigned o = 0; o < c.geo.objects; ++o)
+            for (unsigned o = 0; o < sl.objects; ++o)
                 if (l[o] == OBJ_INUSE)
                     lines.push_back(strprintf("Object 0x%016llx @offset=%u",
                                               (unsigned long long)(base + o * c.geo.size),
@@ -391,10 +429,10 @@ std::vector<std::string> kmemCacheDestroy(SlabState& s, MmModel& mm, int cache, 
             lines.push_back(strprintf(
                 "Slab 0x%016llx objects=%u used=%u fp=0x%016llx "
                 "flags=0x%x(slab%s)",
-                (unsigned long long)(VMEMMAP + sl.pfn * 64), c.geo.objects, sl.inuse,
+                (unsigned long long)(VMEMMAP + sl.pfn * 64), unsigned(sl.objects), sl.inuse,
                 (unsigned long long)(sl.free_head == OBJ_END ? 0
                                                              : base + sl.free_head * c.geo.size),
-                c.geo.order ? 0x240 : 0x200, c.geo.order ? "|head" : ""));
+                sl.order ? 0x240 : 0x200, sl.order ? "|head" : ""));
         }
         lines.push_back("------------[ cut here ]------------");
         lines.push_back("kmem_cache_destroy " + c.name +
@@ -411,18 +449,20 @@ CacheDetail cacheDetail(const SlabState& s, int cache) {
     CacheDetail d;
     d.name = c.name;
     d.geo = c.geo;
+    d.order_fallback = c.order_fallback;
     for (std::uint32_t i = 0; i < c.slabs.size(); ++i) {
         const Slab& sl = c.slabs[i];
         if (!sl.live) continue;
         SlabDetail x;
         x.id = i;
         x.pfn = sl.pfn;
-        x.order = static_cast<int>(c.geo.order);
+        x.order = sl.order;
         x.nid = sl.nid;
         x.cpu = sl.cpu;
         x.inuse = sl.inuse;
-        x.objects = c.geo.objects;
+        x.objects = sl.objects;
         x.list = sl.list;
+        x.fallback = sl.order != c.geo.order;
         d.slabs.push_back(x);
     }
     for (const SlabCpu& cp : c.cpus) {
@@ -504,6 +544,7 @@ std::string checkSlabInvariants(const SlabState& s, const MmModel& mm) {
             cached += n.shared.avail;
         }
         std::uint64_t live = 0;
+        std::vector<std::uint64_t> objs(c.nodes.size(), 0);
         for (std::uint32_t i = 0; i < c.slabs.size(); ++i) {
             const Slab& sl = c.slabs[i];
             if (!sl.live) continue;
@@ -511,26 +552,40 @@ std::string checkSlabInvariants(const SlabState& s, const MmModel& mm) {
             // Leaked slabs of a destroyed cache are on no list.
             if (!seen[i] && !c.destroyed) return c.name + strprintf(": slab %u is on no list", i);
             inuse += sl.inuse;
+            // A slab has the cache's order and object count, or (SLUB's
+            // fallback) the minimum order's.
+            const bool pref = sl.order == c.geo.order && sl.objects == c.geo.objects;
+            const bool min = sl.order == c.geo.min_order && sl.objects == c.geo.min_objects;
+            if (!pref && !min)
+                return c.name + strprintf(": slab %u has order %u and %u objects (the cache: "
+                                          "order %u with %u, min order %u with %u)",
+                                          i, unsigned(sl.order), unsigned(sl.objects), c.geo.order,
+                                          c.geo.objects, c.geo.min_order, c.geo.min_objects);
+            objs[static_cast<std::size_t>(sl.nid)] += sl.objects;
             unsigned marked = 0, chain = 0;
             const std::uint16_t* l = links(c, i);
-            for (unsigned o = 0; o < c.geo.objects; ++o)
+            for (unsigned o = 0; o < sl.objects; ++o)
                 marked += l[o] == OBJ_INUSE;
             for (std::uint16_t o = sl.free_head; o != OBJ_END; o = l[o]) {
-                if (o >= c.geo.objects || ++chain > c.geo.objects)
-                    return c.name + ": broken free chain";
+                if (o >= sl.objects || ++chain > sl.objects) return c.name + ": broken free chain";
             }
-            if (marked != sl.inuse || chain + marked != c.geo.objects)
+            if (marked != sl.inuse || chain + marked != sl.objects)
                 return c.name + strprintf(": slab %u counts %u in use, marks %u, chain %u", i,
                                           sl.inuse, marked, chain);
-            const bool full = sl.inuse == c.geo.objects, empty = sl.inuse == 0;
+            const bool full = sl.inuse == sl.objects, empty = sl.inuse == 0;
             if ((sl.list == SlabList::Full && !full) || (sl.list == SlabList::Free && !empty))
                 return c.name + strprintf(": slab %u on the %s list with %u of %u in use", i,
-                                          slabListName(sl.list), sl.inuse, c.geo.objects);
+                                          slabListName(sl.list), sl.inuse, unsigned(sl.objects));
             if (sl.list == SlabList::Partial && (full || (empty && s.policy == SlabPolicy::Slab)))
                 return c.name + strprintf(": slab %u on the partial list with %u of %u in use", i,
-                                          sl.inuse, c.geo.objects);
-            pages.emplace_back(sl.pfn, c.geo.order);
+                                          sl.inuse, unsigned(sl.objects));
+            pages.emplace_back(sl.pfn, sl.order);
         }
+        for (std::size_t nid = 0; nid < c.nodes.size(); ++nid)
+            if (objs[nid] != c.nodes[nid].total_objects)
+                return c.name + strprintf(": node %zu counts %llu objects, its slabs hold %llu",
+                                          nid, (unsigned long long)c.nodes[nid].total_objects,
+                                          (unsigned long long)objs[nid]);
         if (live != slabs) return c.name + ": node slab counts wrong";
         if (inuse != c.objects_out + cached)
             return c.name + strprintf(": slabs hold %llu objects, users %llu + cached %llu",

@@ -41,6 +41,8 @@ struct Slab {
     std::uint32_t prev = SLAB_NIL, next = SLAB_NIL;
     std::uint16_t free_head = OBJ_END; // first free object
     std::uint16_t inuse = 0;           // objects handed out (SLUB: incl. a CPU's freelist)
+    std::uint16_t objects = 0;         // slab->objects: the cache's, or fewer after a fallback
+    std::uint8_t order = 0;            // its pages: 1 << order
     std::int16_t nid = 0;
     std::int16_t cpu = -1; // CpuSlab / CpuPartial: whose
     SlabList list = SlabList::None;
@@ -87,7 +89,8 @@ struct KmemCache {
     std::vector<std::uint16_t> links; // per slab: geo.objects next-free indices
     std::vector<SlabCpu> cpus;
     std::vector<SlabNode> nodes;
-    std::uint64_t objects_out = 0; // objects the users hold
+    std::uint64_t objects_out = 0;    // objects the users hold
+    std::uint64_t order_fallback = 0; // SLUB's ORDER_FALLBACK stat: slabs of the min order
 };
 
 // kmalloc's cache types (enum kmalloc_cache_type, without the random copies).
@@ -134,6 +137,7 @@ enum : std::uint8_t {
     free_slowpath,        // __slab_free / cache_flusharray
     kmem_cache_alloc,     // summary: one object allocated (mark = SlabPath)
     kmem_cache_free,      // summary: one object freed (mark = SlabPath)
+    order_fallback,       // allocate_slab(): the preferred order failed, the min order served
     END
 };
 } // namespace slabev
@@ -170,6 +174,8 @@ int kmemCacheShrink(SlabState& s, MmModel& mm, int cache, EventSink* ev);
 std::vector<std::string> kmemCacheDestroy(SlabState& s, MmModel& mm, int cache, EventSink* ev,
                                           const std::string& caller);
 
+// Whether 'name' is one of the kmalloc caches slabInit() creates for the policy.
+bool isKmallocCacheName(SlabPolicy policy, const std::string& name);
 // kmalloc: the cache serving (size, gfp), or -1 above KMALLOC_MAX_CACHE_SIZE.
 int kmallocCache(const SlabState& s, std::size_t size, gfp_t gfp);
 std::size_t kmallocMaxCacheSize(const SlabState& s);
@@ -187,6 +193,11 @@ struct SlabInfoRow {
 SlabInfoRow slabInfoRow(const SlabState& s, int cache);
 // /proc/slabinfo (version 2.1), newest cache first as the kernel's list.
 std::string viewSlabinfo(const SlabState& s);
+// slab_out_of_memory(): the kernel's warning when a cache could not get a
+// slab (SLUB; classic SLAB prints only with CONFIG_DEBUG_SLAB, so nothing).
+// The caller checks __GFP_NOWARN; gfp_text is the flags as %pGg prints them.
+std::vector<std::string> slabOutOfMemory(const SlabState& s, int cache, int cpu, unsigned gfp,
+                                         const std::string& gfp_text);
 // slabtop-like summary sorted by cache size (objects * objsize), largest first.
 std::string viewSlabtop(const SlabState& s);
 
@@ -197,11 +208,13 @@ struct SlabDetail {
     int order = 0, nid = 0, cpu = -1;
     unsigned inuse = 0, objects = 0;
     SlabList list = SlabList::None;
+    bool fallback = false; // a min-order slab (order below the cache's)
 };
 struct CacheDetail {
     std::string name;
     SlabGeometry geo;
-    std::vector<SlabDetail> slabs; // every live slab
+    std::uint64_t order_fallback = 0; // slabs allocated at the min order so far
+    std::vector<SlabDetail> slabs;    // every live slab
     struct Cpu {
         std::uint32_t slab = SLAB_NIL;
         std::vector<std::uint32_t> partial;            // SLUB

@@ -20,6 +20,12 @@
 // drains idle array caches every few seconds is not modelled (there is no
 // wall clock); kmem_cache_shrink drains everything explicitly.
 //
+// A cache has one slab order (gfporder), chosen at creation. Growing asks
+// the page allocator for exactly that order with the caller's flags; when it
+// fails, the allocation fails: unlike SLUB there is no smaller order to try
+// (kmem_getpages() in 6.1), so on a fragmented machine a cache of order 1 or
+// more can stop growing while single pages are still free.
+//
 // Simplifications: objects freed on a CPU of another node go straight back
 // to their node's slabs, as with the noaliencache boot option (the alien
 // caches are not modelled); slabs come from the CPU's node, or wherever the

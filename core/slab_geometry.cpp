@@ -118,6 +118,8 @@ SlabGeometry slubGeometry(const GeometryParams& p) {
     if (order < 0) return g;
     g.order = static_cast<unsigned>(order);
     g.objects = orderObjects(g.order, size);
+    g.min_order = getOrder(size);
+    g.min_objects = orderObjects(g.min_order, size);
     g.ok = g.objects > 0;
     // kmem_cache_open(): min_partial from the slot size.
     g.min_partial = std::clamp<unsigned>(static_cast<unsigned>(ilog2(size) / 2), 5, 10);
@@ -230,6 +232,8 @@ SlabGeometry classicGeometry(const GeometryParams& p, bool with_tunables) {
     g.colour = left / g.colour_off;
     g.size = size;
     g.inuse = size;
+    g.min_order = g.order; // one gfporder per cache: no fallback
+    g.min_objects = g.objects;
     g.ok = true;
     if (with_tunables) {
         // enable_cpucache()

@@ -39,8 +39,12 @@ struct SlabGeometry {
     unsigned inuse = 0;       // SLUB: bytes of the slot the object and its red zone use
     unsigned offset = 0;      // SLUB: where the free pointer lies in the slot
     unsigned red_left_pad = 0;
-    unsigned order = 0;      // pages per slab = 1 << order
-    unsigned objects = 0;    // objects per slab
+    unsigned order = 0;   // pages per slab = 1 << order
+    unsigned objects = 0; // objects per slab
+    // SLUB's s->min: the smallest order that holds one object (get_order(size))
+    // and its object count. allocate_slab() falls back to it when the page
+    // allocator cannot give `order`. Classic SLAB has no fallback: min = order.
+    unsigned min_order = 0, min_objects = 0;
     std::uint32_t flags = 0; // effective flags (classic SLAB without DEBUG drops debug flags)
     // SLUB tunables derived from the geometry
     unsigned min_partial = 0;

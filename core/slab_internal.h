@@ -12,7 +12,7 @@ inline void emit(EventSink* ev, std::uint8_t kind, const KmemCache& c, std::uint
     e.kind = static_cast<BuddyEvent::Kind>(kind);
     e.cpu = static_cast<std::int16_t>(cpu);
     e.nr = cache_id;
-    e.order = static_cast<std::int8_t>(c.geo.order);
+    e.order = static_cast<std::int8_t>(sl && sl->live ? sl->order : c.geo.order);
     e.mark = path;
     if (sl) {
         e.nid = sl->nid;

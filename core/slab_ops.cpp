@@ -47,8 +47,8 @@ void Simulation::execSlab(const mmsim::Step& s) {
     const std::string& op = s.op;
     const int cpu = intField(s, "cpu", 0);
     if (cpu >= prog_->scenario.machine.cpus)
-        throw OpError(
-            strprintf("cpu %d does not exist (the machine has %d)", cpu, prog_->scenario.machine.cpus));
+        throw OpError(strprintf("cpu %d does not exist (the machine has %d)", cpu,
+                                prog_->scenario.machine.cpus));
     auto gfpOf = [&]() {
         std::string err;
         const auto g = parseGfp(strField(s, "gfp", "GFP_KERNEL"), mm.profile, &err);
@@ -148,14 +148,9 @@ void Simulation::execSlab(const mmsim::Step& s) {
             if (kmemCacheAlloc(sl, mm, a.cache, cpu, gfp, &o, &events_, &reason)) {
                 a.objs.push_back(o);
             } else if (!failed++ && !(gfp & gfpbit::NOWARN)) {
-                // slab_out_of_memory()
-                const KmemCache& c = sl.caches[static_cast<std::size_t>(a.cache)];
-                printk(strprintf("SLUB: Unable to allocate memory on node -1, gfp=%#x(%s)", gfp,
-                                 formatGfp(gfp, mm.profile).c_str()));
-                printk(strprintf("  cache: %s, object size: %u, buffer size: %u, default order: "
-                                 "%u, min order: %u",
-                                 c.name.c_str(), c.geo.object_size, c.geo.size, c.geo.order,
-                                 getOrder(c.geo.size)));
+                for (const std::string& l :
+                     slabOutOfMemory(sl, a.cache, cpu, gfp, formatGfp(gfp, mm.profile)))
+                    printk(l);
             }
         }
         if (failed)
@@ -207,6 +202,80 @@ void Simulation::execSlab(const mmsim::Step& s) {
         for (const std::string& l : kmemCacheDestroy(sl, mm, id, &events_, "step " + where))
             printk(l);
     }
+}
+
+// ---- workload operations (Simulation::execWork) ----
+// The workload's kmalloc / kmem_cache_alloc / kfree / kmem_cache_free: one
+// object each, into or out of the workload object the generator chose. A
+// failed allocation prints what the kernel would and leaves the object
+// empty. A cache that does not exist (any more) refuses the step before
+// anything changes.
+
+void Simulation::execWorkSlabAlloc(const WorkOp& w) {
+    ensureSlab();
+    SlabState& sl = st_.slab;
+    MmModel& mm = st_.mm;
+    const gfp_t gfp = prog_->gfp_flags[w.gfp];
+    int cache;
+    if (w.kind == WorkOp::CacheAlloc) {
+        const std::string& name = prog_->cache_names[w.arg];
+        cache = findCache(sl, name);
+        if (cache < 0) {
+            for (const KmemCache& c : sl.caches)
+                if (c.name == name)
+                    throw OpError("cache '" + name + "' has been destroyed (kmem_cache_destroy)");
+            throw OpError("no slab cache named '" + name +
+                          "' (create it with kmem_cache_create "
+                          "before the workload)");
+        }
+    } else {
+        cache = kmallocCache(sl, w.arg, gfp);
+    }
+    WorkSlot& slot = slots_[w.slot];
+    slot = WorkSlot{};
+    if (cache < 0) {
+        // kmalloc_large(): pages with __GFP_COMP.
+        AllocRequest req;
+        req.gfp = gfp | gfpbit::COMP;
+        req.order = static_cast<int>(getOrder(w.arg));
+        req.cpu = w.cpu;
+        const AllocOutcome o = allocPages(mm, req, &events_);
+        if (o.ok) {
+            slot.pfn = o.pfn;
+            slot.order = req.order;
+        } else {
+            printk(strprintf("kmalloc: 1 of 1 order-%d allocations failed: %s", req.order,
+                             o.reason.c_str()));
+        }
+        return;
+    }
+    SlabObj o;
+    std::string reason;
+    if (kmemCacheAlloc(sl, mm, cache, w.cpu, gfp, &o, &events_, &reason)) {
+        slot.cache = cache;
+        slot.obj = o;
+        return;
+    }
+    if (!(gfp & gfpbit::NOWARN))
+        for (const std::string& l :
+             slabOutOfMemory(sl, cache, w.cpu, gfp, formatGfp(gfp, mm.profile)))
+            printk(l);
+    printk(strprintf("%s: 1 of 1 allocations failed: %s", w.name(), reason.c_str()));
+}
+
+void Simulation::execWorkSlabFree(const WorkOp& w) {
+    SlabState& sl = st_.slab;
+    WorkSlot& slot = slots_[w.slot];
+    const KmemCache& c = sl.caches[static_cast<std::size_t>(slot.cache)];
+    if (c.destroyed)
+        throw OpError(strprintf("workload object %u belongs to cache '%s', which has been "
+                                "destroyed",
+                                w.slot, c.name.c_str()));
+    if (!slabObjLive(sl, slot.cache, slot.obj))
+        throw OpError(
+            strprintf("workload object %u is not a live object of '%s'", w.slot, c.name.c_str()));
+    kmemCacheFree(sl, st_.mm, slot.cache, slot.obj, w.cpu, &events_);
+    slot = WorkSlot{};
 }
 
 } // namespace mmsim

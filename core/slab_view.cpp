@@ -8,7 +8,11 @@
 // classic SLAB counts the free objects of the node's slabs (objects in the
 // array caches are active), its active slabs are those not on slabs_free,
 // and it shows its limit, batchcount, shared factor and the objects waiting
-// in the shared arrays.
+// in the shared arrays. Under SLUB a slab may hold fewer objects than the
+// cache's preferred order gives (allocate_slab() fell back to the minimum
+// order): the object columns add up each slab's own count, as the kernel's
+// node total_objects does, while <objperslab> and <pagesperslab> print the
+// preferred order's (oo), whatever the slabs really have.
 #include "core/slab.h"
 
 #include "core/strfmt.h"
@@ -25,16 +29,16 @@ std::uint64_t partialFree(const SlabState& st, const KmemCache& c, const SlabNod
     std::uint64_t x = 0;
     if (st.v61 || n.partial.count <= MAX_PARTIAL_TO_SCAN) {
         for (std::uint32_t i = n.partial.head; i != SLAB_NIL; i = c.slabs[i].next)
-            x += c.geo.objects - c.slabs[i].inuse;
+            x += c.slabs[i].objects - c.slabs[i].inuse;
         return x;
     }
     std::uint64_t scanned = 0;
     for (std::uint32_t i = n.partial.head; i != SLAB_NIL; i = c.slabs[i].next) {
-        x += c.geo.objects - c.slabs[i].inuse;
+        x += c.slabs[i].objects - c.slabs[i].inuse;
         if (++scanned == MAX_PARTIAL_TO_SCAN / 2) break;
     }
     for (std::uint32_t i = n.partial.tail; i != SLAB_NIL; i = c.slabs[i].prev) {
-        x += c.geo.objects - c.slabs[i].inuse;
+        x += c.slabs[i].objects - c.slabs[i].inuse;
         if (++scanned == MAX_PARTIAL_TO_SCAN) break;
     }
     x = x * n.partial.count / scanned; // mult_frac
@@ -78,6 +82,38 @@ SlabInfoRow slabInfoRow(const SlabState& st, int cache) {
         r.shared = c.geo.shared;
     }
     return r;
+}
+
+std::vector<std::string> slabOutOfMemory(const SlabState& st, int cache, int cpu, unsigned gfp,
+                                         const std::string& gfp_text) {
+    std::vector<std::string> out;
+    // Classic SLAB prints this only with CONFIG_DEBUG_SLAB (off in the profiles).
+    if (st.policy != SlabPolicy::Slub) return out;
+    const KmemCache& c = st.caches.at(static_cast<std::size_t>(cache));
+    const int cpu_nid = cpu >= 0 && static_cast<std::size_t>(cpu) < st.cpu_node.size()
+                            ? st.cpu_node[static_cast<std::size_t>(cpu)]
+                            : 0;
+    if (st.v61)
+        out.push_back(strprintf("SLUB: Unable to allocate memory on node -1, gfp=%#x(%s)", gfp,
+                                gfp_text.c_str()));
+    else
+        out.push_back(strprintf("SLUB: Unable to allocate memory on CPU %d (of node %d) on node "
+                                "-1, gfp=%#x(%s)",
+                                cpu, cpu_nid, gfp, gfp_text.c_str()));
+    out.push_back(strprintf("  cache: %s, object size: %u, buffer size: %u, default order: %u, "
+                            "min order: %u",
+                            c.name.c_str(), c.geo.object_size, c.geo.size, c.geo.order,
+                            c.geo.min_order));
+    if (c.geo.min_order > getOrder(c.geo.object_size))
+        out.push_back(strprintf("  %s debugging increased min order, use %s=O to disable.",
+                                c.name.c_str(), st.v61 ? "slub_debug" : "slab_debug"));
+    for (std::size_t nid = 0; nid < c.nodes.size(); ++nid) {
+        const SlabNode& n = c.nodes[nid];
+        out.push_back(strprintf("  node %zu: slabs: %llu, objs: %llu, free: %llu", nid,
+                                (unsigned long long)n.nr_slabs, (unsigned long long)n.total_objects,
+                                (unsigned long long)partialFree(st, c, n)));
+    }
+    return out;
 }
 
 std::string viewSlabinfo(const SlabState& st) {

@@ -30,6 +30,15 @@
 // per-CPU layer entirely: every allocation and free takes the node lock,
 // works on the node's partial list and keeps full slabs on the full list.
 //
+// A new slab is first asked for at the cache's preferred order, quietly and
+// without a fight (no warning, no retry, and for an order above the minimum
+// no reclaim and no reserves): a fragmented machine simply says no. The
+// request is then repeated at the minimum order - the smallest that holds
+// one object - with the caller's own flags, and the slab that comes back
+// holds fewer objects. Each slab therefore carries its own order and object
+// count, and the cache counts these fallbacks (ORDER_FALLBACK). The code is
+// newSlab() in slab.cpp, shared with classic SLAB, which has no fallback.
+//
 // mmsim merges the kernel's two chains (the CPU's lockless freelist and the
 // slab's own, fed by remote frees) into one per slab: which CPU frees an
 // object into a cpu slab changes the cost (fast or slow path) but not
@@ -355,8 +364,8 @@ int slubShrink(SlabState& st, MmModel& mm, std::uint32_t cache, EventSink* ev) {
         std::vector<std::uint32_t> discard, rest;
         std::vector<std::vector<std::uint32_t>> promote(SHRINK_PROMOTE_MAX);
         for (std::uint32_t id = n.partial.head; id != SLAB_NIL; id = c.slabs[id].next) {
-            const unsigned fr = c.geo.objects - c.slabs[id].inuse;
-            if (fr == c.geo.objects)
+            const unsigned fr = c.slabs[id].objects - c.slabs[id].inuse;
+            if (fr == c.slabs[id].objects)
                 discard.push_back(id);
             else if (fr <= SHRINK_PROMOTE_MAX)
                 promote[fr - 1].push_back(id);

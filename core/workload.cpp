@@ -1,6 +1,8 @@
 // The workload generator (see workload.h).
 #include "core/workload.h"
 
+#include "core/scenario.h"
+
 #include <algorithm>
 #include <functional>
 #include <queue>
@@ -10,11 +12,15 @@ namespace mmsim {
 
 const std::vector<WorkloadOpKind>& workloadOpKinds() {
     static const std::vector<WorkloadOpKind> k = {
-        {"alloc_pages", true, true},       {"free_pages", true, false},
-        {"kmalloc", false, true},          {"kfree", false, false},
-        {"kmem_cache_alloc", false, true}, {"kmem_cache_free", false, false},
+        {"alloc_pages", true, true},      {"free_pages", true, false},
+        {"kmalloc", true, true},          {"kfree", true, false},
+        {"kmem_cache_alloc", true, true}, {"kmem_cache_free", true, false},
     };
     return k;
+}
+
+const char* WorkOp::name() const {
+    return workloadOpKinds()[kind].name.data();
 }
 
 std::uint64_t WorkloadRng::below(std::uint64_t n) {
@@ -61,12 +67,16 @@ WorkloadSpec parseWorkload(const json& step, const std::string& ptr) {
                                [&](const WorkloadOpKind& x) { return x.name == k; });
         if (it == kinds.end())
             throw SpecError{mp + "/" + k, "unknown operation \"" + k +
-                                              "\" in a workload mix (alloc_pages, free_pages)"};
+                                              "\" in a workload mix (alloc_pages, free_pages, "
+                                              "kmalloc, kfree, kmem_cache_alloc, "
+                                              "kmem_cache_free)"};
         if (!it->available)
             throw SpecError{mp + "/" + k, "workload operation \"" + k +
                                               "\" needs the slab allocator, which this build "
                                               "does not model yet"};
-        (it->allocates ? s.alloc_weight : s.free_weight) += weight(v, mp + "/" + k);
+        const std::uint64_t w = weight(v, mp + "/" + k);
+        s.mix[static_cast<std::size_t>(it - kinds.begin())] = w;
+        (it->allocates ? s.alloc_weight : s.free_weight) += w;
     }
     if (s.alloc_weight == 0)
         throw SpecError{mp, s.free_weight ? "the mix never allocates: give an allocating "
@@ -108,6 +118,45 @@ WorkloadSpec parseWorkload(const json& step, const std::string& ptr) {
         if (!sum) throw SpecError{gp, "the gfp weights are all zero"};
     } else {
         s.gfp.emplace_back("GFP_KERNEL", 1);
+    }
+    // sizes: {"64": 3, "200": 1, "4096": 1} (kmalloc's request sizes)
+    if (step.contains("sizes")) {
+        const json& z = step["sizes"];
+        const std::string zp = ptr + "/sizes";
+        if (!z.is_object() || z.empty())
+            throw SpecError{zp, "sizes must be an object of weights by size in bytes, e.g. "
+                                "{\"64\": 3, \"4096\": 1}"};
+        std::uint64_t sum = 0;
+        for (const auto& [k, v] : z.items()) {
+            const std::string kp = zp + "/" + jsonPointerEscape(k);
+            const auto bytes = parseSize(json(k));
+            if (!bytes || *bytes == 0 || *bytes > (std::uint64_t{4} << 20))
+                throw SpecError{kp, "a kmalloc size is 1 byte .. 4 MiB (KMALLOC_MAX_SIZE), got \"" +
+                                        k + "\""};
+            s.sizes.emplace_back(static_cast<std::uint32_t>(*bytes), weight(v, kp));
+            sum += s.sizes.back().second;
+        }
+        if (!sum) throw SpecError{zp, "the size weights are all zero"};
+    } else if (s.mix[WorkOp::Kmalloc]) {
+        throw SpecError{ptr, "a mix with kmalloc needs \"sizes\": weights by request size, e.g. "
+                             "{\"64\": 3, \"4096\": 1}"};
+    }
+    // caches: {"dentry": 2, "kmalloc-64": 1} (kmem_cache_alloc's caches)
+    if (step.contains("caches")) {
+        const json& c = step["caches"];
+        const std::string cp = ptr + "/caches";
+        if (!c.is_object() || c.empty())
+            throw SpecError{cp, "caches must be an object of weights by cache name, e.g. "
+                                "{\"my_cache\": 2, \"kmalloc-64\": 1}"};
+        std::uint64_t sum = 0;
+        for (const auto& [k, v] : c.items()) {
+            s.caches.emplace_back(k, weight(v, cp + "/" + jsonPointerEscape(k)));
+            sum += s.caches.back().second;
+        }
+        if (!sum) throw SpecError{cp, "the cache weights are all zero"};
+    } else if (s.mix[WorkOp::CacheAlloc]) {
+        throw SpecError{ptr, "a mix with kmem_cache_alloc needs \"caches\": weights by cache "
+                             "name, e.g. {\"my_cache\": 1}"};
     }
     if (step.contains("cpus")) {
         const json& c = step["cpus"];
@@ -160,55 +209,129 @@ std::uint64_t workloadSeed(std::uint64_t scenario_seed, const WorkloadSpec& spec
 std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
                                std::uint32_t slot_base, std::vector<std::string>& gfp_table,
                                std::vector<WorkOp>& out) {
-    WorkloadRng rng(seed);
-    std::vector<std::uint16_t> gfp_index;
-    std::vector<std::uint64_t> gfp_w;
-    for (const auto& [g, w] : spec.gfp) {
-        auto it = std::find(gfp_table.begin(), gfp_table.end(), g);
-        if (it == gfp_table.end()) it = gfp_table.insert(gfp_table.end(), g);
-        gfp_index.push_back(static_cast<std::uint16_t>(it - gfp_table.begin()));
-        gfp_w.push_back(w);
+    std::vector<std::string> caches;
+    return generateWorkload(spec, seed, slot_base, gfp_table, caches, out);
+}
+
+namespace {
+
+std::vector<std::uint16_t> enter(std::vector<std::string>& table,
+                                 const std::vector<std::pair<std::string, std::uint64_t>>& w,
+                                 std::vector<std::uint64_t>& weights) {
+    std::vector<std::uint16_t> index;
+    for (const auto& [name, x] : w) {
+        auto it = std::find(table.begin(), table.end(), name);
+        if (it == table.end()) it = table.insert(table.end(), name);
+        index.push_back(static_cast<std::uint16_t>(it - table.begin()));
+        weights.push_back(x);
     }
-    // Live objects ordered by allocation (sequence number), for lifo/fifo and
-    // a uniform random pick by rank; lifetimes in a min-heap (lazy deletion).
-    std::set<std::pair<std::uint64_t, std::uint32_t>> live; // (seq, local slot)
-    std::vector<std::uint64_t> seq_of;                      // by local slot
-    std::vector<std::uint32_t> pool, pos;                   // live slots, for a random pick
+    return index;
+}
+
+} // namespace
+
+std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
+                               std::uint32_t slot_base, std::vector<std::string>& gfp_table,
+                               std::vector<std::string>& cache_table, std::vector<WorkOp>& out) {
+    WorkloadRng rng(seed);
+    std::vector<std::uint64_t> gfp_w, cache_w, size_w;
+    const std::vector<std::uint16_t> gfp_index = enter(gfp_table, spec.gfp, gfp_w);
+    const std::vector<std::uint16_t> cache_index = enter(cache_table, spec.caches, cache_w);
+    for (const auto& [bytes, w] : spec.sizes)
+        size_w.push_back(w);
+    // Live objects of each family ordered by allocation (sequence number),
+    // for lifo/fifo, and in a pool for a uniform random pick; lifetimes in a
+    // min-heap (lazy deletion).
+    struct Family {
+        std::set<std::pair<std::uint64_t, std::uint32_t>> live; // (seq, local slot)
+        std::vector<std::uint32_t> pool;                        // live slots, for a random pick
+    };
+    std::array<Family, NR_WORK_FAMILIES> fam;
+    std::vector<std::uint64_t> seq_of; // by local slot
+    std::vector<std::uint32_t> pos;    // by local slot: index in its family's pool
+    std::vector<std::uint8_t> fam_of;  // by local slot
     std::vector<std::uint32_t> free_slots;
     using Due = std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint32_t>>;
     std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
     std::uint32_t nslots = 0;
-    std::uint64_t seq = 0;
-    std::vector<std::uint64_t> kind_w = {spec.alloc_weight, spec.free_weight};
+    std::uint64_t seq = 0, nlive = 0;
+    // The allocating kinds that may be drawn (a draw only when there are several).
+    std::vector<std::uint64_t> alloc_w;
+    int nalloc_kinds = 0, only_alloc = 0;
+    for (int f = 0; f < NR_WORK_FAMILIES; ++f) {
+        alloc_w.push_back(spec.mix[static_cast<std::size_t>(2 * f)]);
+        if (alloc_w.back()) {
+            ++nalloc_kinds;
+            only_alloc = f;
+        }
+    }
+    // A spec made in code with only the totals set: pages alone.
+    const bool totals_only =
+        std::all_of(spec.mix.begin(), spec.mix.end(), [](std::uint64_t w) { return w == 0; });
+    if (totals_only) {
+        alloc_w[0] = 1;
+        nalloc_kinds = 1;
+        only_alloc = 0;
+    }
+    auto freeWeight = [&](int f) {
+        return totals_only ? (f == 0 ? spec.free_weight : 0)
+                           : spec.mix[static_cast<std::size_t>(2 * f + 1)];
+    };
 
     auto emitFree = [&](std::uint32_t slot) {
-        live.erase({seq_of[slot], slot});
-        const std::uint32_t last = pool.back();
-        pool[pos[slot]] = last;
+        Family& F = fam[fam_of[slot]];
+        F.live.erase({seq_of[slot], slot});
+        const std::uint32_t last = F.pool.back();
+        F.pool[pos[slot]] = last;
         pos[last] = pos[slot];
-        pool.pop_back();
+        F.pool.pop_back();
+        --nlive;
         free_slots.push_back(slot);
         WorkOp op;
-        op.kind = WorkOp::FreePages;
+        op.kind = static_cast<WorkOp::Kind>(2 * fam_of[slot] + 1);
         op.cpu = static_cast<std::uint16_t>(spec.cpus[rng.below(spec.cpus.size())]);
         op.slot = slot_base + slot;
         out.push_back(op);
     };
-    auto pickVictim = [&]() -> std::uint32_t {
+    auto pickVictim = [&](const Family& F) -> std::uint32_t {
         switch (spec.policy) {
         case FreePolicy::Lifo:
-            return std::prev(live.end())->second;
+            return std::prev(F.live.end())->second;
         case FreePolicy::Fifo:
-            return live.begin()->second;
+            return F.live.begin()->second;
         case FreePolicy::Random:
             break;
         }
-        return pool[rng.below(pool.size())];
+        return F.pool[rng.below(F.pool.size())];
+    };
+    // The policy over every live object, whatever its family.
+    auto pickAny = [&]() -> std::uint32_t {
+        if (spec.policy == FreePolicy::Random) {
+            std::uint64_t r = rng.below(nlive);
+            for (const Family& F : fam) {
+                if (r < F.pool.size()) return F.pool[r];
+                r -= F.pool.size();
+            }
+        }
+        const Family* best = nullptr;
+        for (const Family& F : fam) {
+            if (F.live.empty()) continue;
+            if (!best)
+                best = &F;
+            else if (spec.policy == FreePolicy::Lifo &&
+                     std::prev(F.live.end())->first > std::prev(best->live.end())->first)
+                best = &F;
+            else if (spec.policy == FreePolicy::Fifo &&
+                     F.live.begin()->first < best->live.begin()->first)
+                best = &F;
+        }
+        return pickVictim(*best);
     };
 
+    std::vector<std::uint64_t> free_w(NR_WORK_FAMILIES);
     for (std::uint64_t i = 0; i < spec.count; ++i) {
         // An object whose lifetime ran out is freed first.
-        while (!due.empty() && !live.count(due.top().second))
+        while (!due.empty() && !fam[fam_of[due.top().second.second]].live.count(due.top().second))
             due.pop();
         if (!due.empty() && due.top().first <= i) {
             const std::uint32_t slot = due.top().second.second;
@@ -216,15 +339,39 @@ std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
             emitFree(slot);
             continue;
         }
-        bool alloc = live.empty() || rng.weighted(kind_w) == 0;
-        if (spec.max_live && live.size() >= spec.max_live) alloc = false;
+        // The free kinds that have something to free.
+        std::uint64_t eligible = 0;
+        int nfree_kinds = 0, only_free = 0;
+        for (int f = 0; f < NR_WORK_FAMILIES; ++f) {
+            free_w[static_cast<std::size_t>(f)] =
+                fam[static_cast<std::size_t>(f)].live.empty() ? 0 : freeWeight(f);
+            if (free_w[static_cast<std::size_t>(f)]) {
+                eligible += free_w[static_cast<std::size_t>(f)];
+                ++nfree_kinds;
+                only_free = f;
+            }
+        }
+        bool alloc = nlive == 0 ||
+                     rng.weighted(std::array<std::uint64_t, 2>{spec.alloc_weight, eligible}) == 0;
+        if (spec.max_live && nlive >= spec.max_live) alloc = false;
         if (!alloc) {
-            emitFree(pickVictim());
+            if (!nfree_kinds) {
+                emitFree(pickAny());
+            } else {
+                const int g = nfree_kinds == 1 ? only_free : static_cast<int>(rng.weighted(free_w));
+                emitFree(pickVictim(fam[static_cast<std::size_t>(g)]));
+            }
             continue;
         }
+        const int f = nalloc_kinds == 1 ? only_alloc : static_cast<int>(rng.weighted(alloc_w));
         WorkOp op;
-        op.kind = WorkOp::AllocPages;
-        op.order = static_cast<std::int8_t>(rng.weighted(spec.order_weight));
+        op.kind = static_cast<WorkOp::Kind>(2 * f);
+        if (op.kind == WorkOp::AllocPages)
+            op.order = static_cast<std::int8_t>(rng.weighted(spec.order_weight));
+        else if (op.kind == WorkOp::Kmalloc)
+            op.arg = spec.sizes[rng.weighted(size_w)].first;
+        else
+            op.arg = cache_index[rng.weighted(cache_w)];
         op.gfp = gfp_index[rng.weighted(gfp_w)];
         op.cpu = static_cast<std::uint16_t>(spec.cpus[rng.below(spec.cpus.size())]);
         std::uint32_t slot;
@@ -235,11 +382,15 @@ std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
             slot = nslots++;
             seq_of.push_back(0);
             pos.push_back(0);
+            fam_of.push_back(0);
         }
-        pos[slot] = static_cast<std::uint32_t>(pool.size());
-        pool.push_back(slot);
+        Family& F = fam[static_cast<std::size_t>(f)];
+        fam_of[slot] = static_cast<std::uint8_t>(f);
+        pos[slot] = static_cast<std::uint32_t>(F.pool.size());
+        F.pool.push_back(slot);
         seq_of[slot] = seq++;
-        live.insert({seq_of[slot], slot});
+        F.live.insert({seq_of[slot], slot});
+        ++nlive;
         if (spec.lifetime_max) {
             const std::uint64_t span = spec.lifetime_max - spec.lifetime_min + 1;
             due.push({i + spec.lifetime_min + rng.below(span), {seq_of[slot], slot}});
@@ -248,8 +399,8 @@ std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
         out.push_back(op);
     }
     if (spec.free_at_end)
-        while (!live.empty())
-            emitFree(pickVictim());
+        while (nlive)
+            emitFree(pickAny());
     return nslots;
 }
 

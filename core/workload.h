@@ -9,11 +9,17 @@
 // std:: distributions (their algorithms differ between libraries).
 //
 // Each generated operation is one step of the timeline. An allocation picks
-// its order, GFP flags and CPU from weighted tables; a free picks a live
-// object by the free policy (lifo: the newest, fifo: the oldest, random),
-// or frees whatever object's lifetime ran out. An allocation that fails at
-// run time leaves its object empty, and freeing an empty object does
-// nothing (as kfree(NULL)).
+// its kind (alloc_pages, kmalloc, kmem_cache_alloc), then its order, size or
+// cache, GFP flags and CPU from weighted tables; a free picks its kind among
+// those whose family has live objects, then a live object of that family by
+// the free policy (lifo: the newest, fifo: the oldest, random), or frees
+// whatever object's lifetime ran out with its family's free. When max_live
+// forces a free and no weighted free kind has a live object, the policy
+// picks among all live objects. An allocation that fails at run time leaves
+// its object empty, and freeing an empty object does nothing (as
+// kfree(NULL)). A mix of alloc_pages and free_pages alone draws exactly the
+// numbers it drew before the slab kinds existed, so old scenarios keep
+// their traces.
 #pragma once
 
 #include "core/expect.h"
@@ -26,22 +32,30 @@
 
 namespace mmsim {
 
-// The operations a workload's "mix" may weigh. Extension point: the slab
-// ops add kmalloc / kfree / kmem_cache_alloc / kmem_cache_free here (a row
-// in workloadOpKinds(), a WorkOp::Kind, the generator's pick and the
-// execution in Simulation::execWork).
+// The operations a workload's "mix" may weigh, in WorkOp::Kind order: each
+// allocating kind is followed by the kind that frees its objects. There are
+// three families of objects - page blocks (alloc_pages / free_pages),
+// kmalloc objects (kmalloc / kfree) and objects of named caches
+// (kmem_cache_alloc / kmem_cache_free) - and a free takes a live object of
+// its own family.
 struct WorkloadOpKind {
     std::string_view name;
     bool available = false; // false: named so the error can say it is not there yet
     bool allocates = false; // an allocation (else a free)
 };
 const std::vector<WorkloadOpKind>& workloadOpKinds();
+constexpr int NR_WORK_FAMILIES = 3;
 
 enum class FreePolicy : std::uint8_t { Lifo, Fifo, Random };
 
 struct WorkloadSpec {
     std::uint64_t count = 0;
     std::uint64_t alloc_weight = 0, free_weight = 0;
+    std::array<std::uint64_t, 2 * NR_WORK_FAMILIES> mix{}; // by WorkOp::Kind
+    // kmalloc: weights by request size in bytes ("sizes": {"64": 3, "4096": 1})
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> sizes;
+    // kmem_cache_alloc: weights by cache name ("caches": {"dentry": 2})
+    std::vector<std::pair<std::string, std::uint64_t>> caches;
     std::array<std::uint64_t, NR_PAGE_ORDERS> order_weight{}; // default: order 0 only
     std::vector<std::pair<std::string, std::uint64_t>> gfp;   // default GFP_KERNEL
     std::vector<int> cpus;                                    // default {0}
@@ -57,11 +71,21 @@ WorkloadSpec parseWorkload(const json& step, const std::string& ptr);
 
 // One generated operation.
 struct WorkOp {
-    enum Kind : std::uint8_t { AllocPages, FreePages } kind = AllocPages;
+    enum Kind : std::uint8_t {
+        AllocPages,
+        FreePages,
+        Kmalloc,
+        Kfree,
+        CacheAlloc,
+        CacheFree
+    } kind = AllocPages;
     std::int8_t order = 0;
     std::uint16_t gfp = 0; // index into the program's GFP table
     std::uint16_t cpu = 0;
     std::uint32_t slot = 0; // the object: allocated into, freed from
+    std::uint32_t arg = 0;  // Kmalloc: the size in bytes; CacheAlloc: index into the cache table
+    bool allocates() const { return !(kind & 1); }
+    const char* name() const;
 };
 
 // The generator's random numbers: mt19937_64 and exact integer picks.
@@ -100,5 +124,10 @@ std::uint64_t workloadSeed(std::uint64_t scenario_seed, const WorkloadSpec& spec
 std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
                                std::uint32_t slot_base, std::vector<std::string>& gfp_table,
                                std::vector<WorkOp>& out);
+// The same with the cache names of kmem_cache_alloc entered in 'cache_table'
+// (their index goes in WorkOp::arg).
+std::uint32_t generateWorkload(const WorkloadSpec& spec, std::uint64_t seed,
+                               std::uint32_t slot_base, std::vector<std::string>& gfp_table,
+                               std::vector<std::string>& cache_table, std::vector<WorkOp>& out);
 
 } // namespace mmsim

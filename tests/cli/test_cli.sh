@@ -101,6 +101,24 @@ for nk in "2000 700" "3002 1" "1500 1499" "10 3"; do
   cmp -s "$tmp/back.txt" "$tmp/fwd.txt" && ok || bad "--steps $1 --back $2 differs from --steps $(($1 - $2))"
   cmp -s "$tmp/tb.txt" "$tmp/tf.txt" && ok || bad "--back trace differs ($1 $2)"
 done
+# Slab workloads (kmalloc/kfree/kmem_cache_alloc/kmem_cache_free in the mix):
+# deterministic traces, other seeds differ, --back K equals --steps N-K.
+sw=$src/tests/fixtures/workload/slab_churn.json
+sed 's/"seed": 11/"seed": 12/' "$sw" > "$tmp/sw12.json"
+"$cli" run "$sw" --trace "$tmp/s1a.txt" --print slabinfo > "$tmp/s1a.out" && "$cli" run "$sw" --trace "$tmp/s1b.txt" > /dev/null &&
+  "$cli" run "$tmp/sw12.json" --trace "$tmp/s2.txt" > /dev/null || bad "slab workload runs"
+cmp -s "$tmp/s1a.txt" "$tmp/s1b.txt" && ok || bad "slab workload: same seed, different traces"
+cmp -s "$tmp/s1a.txt" "$tmp/s2.txt" && bad "slab workload: different seeds, same trace" || ok
+grep -q "kmem_cache_alloc: cache=" "$tmp/s1a.txt" && grep -q "slab_free_slowpath" "$tmp/s1a.txt" && ok || bad "slab workload trace has no slab events"
+grep -q "^obj " "$tmp/s1a.out" && grep -q "^kmalloc-96 " "$tmp/s1a.out" && ok || bad "slab workload slabinfo"
+sviews="--print slabinfo --print slabtop --print buddyinfo --print dmesg --print cycles"
+for nk in "3000 900" "4006 1" "200 150"; do
+  set -- $nk
+  "$cli" run "$sw" --steps "$1" --back "$2" $sviews --trace "$tmp/sb.txt" > "$tmp/sback.txt" || bad "slab run --back"
+  "$cli" run "$sw" --steps $(($1 - $2)) $sviews --trace "$tmp/sf.txt" > "$tmp/sfwd.txt" || bad "slab run --steps"
+  cmp -s "$tmp/sback.txt" "$tmp/sfwd.txt" && ok || bad "slab workload --steps $1 --back $2 differs from --steps $(($1 - $2))"
+  cmp -s "$tmp/sb.txt" "$tmp/sf.txt" && ok || bad "slab workload --back trace differs ($1 $2)"
+done
 # --until LABEL: up to and including the labelled step (boot + 3000 ops).
 "$cli" run "$tmp/wl1.json" --until churned --print cycles > "$tmp/until.txt" &&
   "$cli" run "$tmp/wl1.json" --steps 3001 --print cycles > "$tmp/s3001.txt" && cmp -s "$tmp/until.txt" "$tmp/s3001.txt" && ok || bad "--until"

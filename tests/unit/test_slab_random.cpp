@@ -3,6 +3,7 @@
 // stay cheap), with the slab and buddy invariant checkers on. CI runs a
 // reduced size; MMSIM_SLAB_FULL=1 runs the issue's 1 million operations x
 // 10 seeds per policy, MMSIM_SLAB_OPS / MMSIM_SLAB_SEEDS set other sizes.
+// The pressure runs (SLUB's order fallback) take MMSIM_SLAB_PRESSURE_OPS.
 #include "core/scenario.h"
 #include "core/simulation.h"
 #include "core/slab.h"
@@ -128,6 +129,98 @@ TEST(SlabRandomLong, MixedSlabAndPagesWithInvariants) {
             runMixed(version, slab, static_cast<unsigned>(seed), ops);
             if (HasFatalFailure()) return;
         }
+}
+
+// A small machine (20 MiB) under pressure: page allocations fill memory with
+// order-0 blocks and free them at random, so the order-3 slabs of the big
+// kmalloc caches often cannot be had while single pages can: SLUB falls
+// back to the minimum order (classic SLAB just fails). Invariants after
+// every operation; over the seeds, fallbacks must actually happen.
+std::uint64_t runPressure(const char* version, const char* slab, unsigned seed, long ops) {
+    Simulation sim(loadScenario(std::string(R"({"format": "mmsim-scenario/1", "machine": {"cpus": 2,
+        "e820": [{"addr": "0x0", "size": "0x9fc00", "type": "usable"},
+                 {"addr": "0x100000", "size": "0x1300000", "type": "usable"}],
+        "kernel": {"version": ")") + version +
+                                    R"(", "slab": ")" + slab +
+                                    R"("}}, "steps": [
+        {"op": "kmem_cache_create", "name": "big", "size": 3000}]})",
+                                "<pressure>"));
+    sim.runAll();
+    SlabState& s = sim.state().slab;
+    MmModel& mm = sim.state().mm;
+    const KernelProfile& prof = sim.scenario().machine.profile;
+    const gfp_t kernel = *parseGfp("GFP_KERNEL", prof, nullptr);
+    const gfp_t movable = *parseGfp("GFP_HIGHUSER_MOVABLE", prof, nullptr);
+    const int big = findCache(s, "big");
+    std::mt19937_64 rng(seed);
+    std::vector<Live> live;
+    EventSink ev;
+    std::uint64_t fallback_events = 0;
+    for (long i = 0; i < ops; ++i) {
+        ev.clear();
+        const unsigned r = static_cast<unsigned>(rng() % 100);
+        const int cpu = static_cast<int>(rng() % 2);
+        if (r < 30 && !live.empty()) {
+            const std::size_t k = static_cast<std::size_t>(rng() % live.size());
+            const Live l = live[k];
+            live[k] = live.back();
+            live.pop_back();
+            if (l.cache < 0) {
+                EXPECT_TRUE(freePages(mm, l.pfn, l.order, &ev, cpu).ok);
+            } else {
+                EXPECT_TRUE(slabObjLive(s, l.cache, l.obj));
+                kmemCacheFree(s, mm, l.cache, l.obj, cpu, &ev);
+            }
+        } else if (r < 75) {
+            AllocRequest rq{movable, 0, cpu};
+            const AllocOutcome o = allocPages(mm, rq, &ev);
+            if (o.ok) live.push_back({-1, {}, o.pfn, 0});
+        } else {
+            const int c = r < 90 ? kmallocCache(s, std::size_t{1024} << (rng() % 4), kernel) : big;
+            SlabObj so;
+            if (kmemCacheAlloc(s, mm, c, cpu, kernel, &so, &ev)) live.push_back({c, so});
+        }
+        for (const BuddyEvent& e : ev)
+            fallback_events += static_cast<std::uint8_t>(e.kind) == slabev::order_fallback;
+        if (i < 300 || i % 50 == 0 || i + 1 == ops) {
+            const std::string bad = checkSlabInvariants(s, mm);
+            EXPECT_EQ(bad, "") << "seed " << seed << " after op " << i;
+            EXPECT_EQ(checkBuddyInvariants(mm), "") << "seed " << seed << " after op " << i;
+            if (!bad.empty()) return fallback_events;
+        }
+    }
+    std::uint64_t stat = 0;
+    for (const KmemCache& c : s.caches)
+        stat += c.order_fallback;
+    EXPECT_EQ(stat, fallback_events); // the stat counts exactly the marked slabs
+    // Give everything back: every slab, of either order, returns whole.
+    for (const Live& l : live) {
+        if (l.cache < 0)
+            EXPECT_TRUE(freePages(mm, l.pfn, l.order, &ev, 0).ok);
+        else
+            kmemCacheFree(s, mm, l.cache, l.obj, 0, &ev);
+    }
+    for (std::size_t c = 0; c < s.caches.size(); ++c)
+        kmemCacheShrink(s, mm, static_cast<int>(c), &ev);
+    EXPECT_EQ(checkSlabInvariants(s, mm), "");
+    for (const KmemCache& c : s.caches)
+        for (const SlabNode& n : c.nodes)
+            EXPECT_EQ(n.nr_slabs, 0u) << c.name;
+    return fallback_events;
+}
+
+TEST(SlabRandomLong, FallbacksUnderPressureWithInvariants) {
+    const long ops = envLong("MMSIM_SLAB_PRESSURE_OPS", 12000);
+    for (auto [version, slab] : {std::pair{"6.12", "slub"}, {"6.1", "slub"}, {"6.1", "slab"}}) {
+        SCOPED_TRACE(std::string(version) + " " + slab);
+        std::uint64_t fallbacks = 0;
+        for (unsigned seed = 1; seed <= 3; ++seed)
+            fallbacks += runPressure(version, slab, seed, ops);
+        if (std::string(slab) == "slub")
+            EXPECT_GT(fallbacks, 0u);
+        else
+            EXPECT_EQ(fallbacks, 0u);
+    }
 }
 
 } // namespace
