@@ -53,13 +53,15 @@ class Progress {
     bool on_;
 };
 
-void printPrediction(const mmsim::Prediction& p) {
-    std::cout << "predict (step " << p.step + 1 << "): " << p.question << "\n";
+std::string formatPrediction(const mmsim::Prediction& p) {
+    std::ostringstream out;
+    out << "predict (step " << p.step + 1 << "): " << p.question << "\n";
     for (std::size_t i = 0; i < p.choices.size(); ++i)
-        std::cout << "  " << (static_cast<int>(i) == p.correct ? "*" : " ") << " " << i + 1 << ") "
-                  << p.choices[i] << "\n";
-    std::cout << "  answer: " << p.answer << "\n";
-    if (!p.explanation.empty()) std::cout << "  " << p.explanation << "\n";
+        out << "  " << (static_cast<int>(i) == p.correct ? "*" : " ") << " " << i + 1 << ") "
+            << p.choices[i] << "\n";
+    out << "  answer: " << p.answer << "\n";
+    if (!p.explanation.empty()) out << "  " << p.explanation << "\n";
+    return out.str();
 }
 
 int runCommand(const RunOptions& o, int argc, char** argv) {
@@ -87,6 +89,9 @@ int runCommand(const RunOptions& o, int argc, char** argv) {
     // trace_len[i] is its length after i steps (to cut it on --back).
     std::string text = o.trace.empty() ? std::string() : mmsim::traceHeader();
     std::vector<std::size_t> trace_len{text.size()};
+    // The predictions met, by the position after their step: printed at the
+    // end, only those the final position has passed (--back undoes them).
+    std::vector<std::pair<std::size_t, std::string>> predictions;
     Progress progress(target);
     bps.prime(tl.sim());
     while (tl.position() < target) {
@@ -99,7 +104,8 @@ int runCommand(const RunOptions& o, int argc, char** argv) {
                                           sim.state().mm.profile);
             trace_len.push_back(text.size());
         }
-        if (sim.lastPrediction()) printPrediction(*sim.lastPrediction());
+        if (sim.lastPrediction())
+            predictions.emplace_back(tl.position(), formatPrediction(*sim.lastPrediction()));
         if ((tl.position() & 4095) == 0) progress.update(tl.position());
         if (!bps.empty()) {
             if (auto hit = bps.check(sim)) {
@@ -117,6 +123,8 @@ int runCommand(const RunOptions& o, int argc, char** argv) {
         e.quiet = true;
         if (const int rc = mmsim::cli::exportCharts(o.scenario, e, argc, argv)) return rc;
     }
+    for (const auto& [pos, text] : predictions)
+        if (pos <= tl.position()) std::cout << text;
     for (const std::string& v : o.views) {
         try {
             std::cout << mmsim::renderView(tl.sim(), v);
@@ -138,7 +146,7 @@ int checkCommand(const std::string& path) {
     Progress progress(sim.totalOps());
     while (!sim.done()) {
         sim.step();
-        if (sim.lastPrediction()) printPrediction(*sim.lastPrediction());
+        if (sim.lastPrediction()) std::cout << formatPrediction(*sim.lastPrediction());
         if ((sim.executed() & 4095) == 0) progress.update(sim.executed());
     }
     for (const auto& f : sim.failedExpects())

@@ -205,6 +205,15 @@ std::string explainEvent(const BuddyEvent& e, const KernelProfile& p) {
         return strprintf("drain_all_pages(): every CPU's per-CPU lists are emptied back into "
                          "the buddy lists (%llu pages).",
                          (unsigned long long)e.nr);
+    case BuddyEvent::unreserve_highatomic:
+        return strprintf("unreserve_highatomic_pageblock(): before giving up, the kernel hands "
+                         "the HIGHATOMIC pageblock at pfn %s back to %s (%llu free pages move "
+                         "lists), so the retry can use the memory kept for atomic bursts.",
+                         hex(e.pfn).c_str(), mt, (unsigned long long)e.nr);
+    case BuddyEvent::decay_pcp_high:
+        return strprintf("decay_pcp_high(): CPU %d's per-CPU list has been idle, so its high "
+                         "mark drops to %llu and %lld pages go back to the zone.",
+                         e.cpu, (unsigned long long)e.nr, (long long)e.free);
     }
     return buddyEventName(e.kind);
 }

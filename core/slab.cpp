@@ -70,7 +70,7 @@ std::string formatSlabEvent(const BuddyEvent& e) {
     if (e.pfn != NO_PFN)
         s += strprintf(" slab_pfn=0x%llx order=%d node=%d", (unsigned long long)e.pfn, e.order,
                        e.nid);
-    if (e.kind == slabev::kmem_cache_alloc || e.kind == slabev::kmem_cache_free) {
+    if (int{e.kind} == slabev::kmem_cache_alloc || int{e.kind} == slabev::kmem_cache_free) {
         static const char* const p[] = {"fast", "slow", "new_slab", "failed"};
         s += strprintf(" path=%s", e.mark >= 0 && e.mark < 4 ? p[e.mark] : "?");
     }

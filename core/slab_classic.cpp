@@ -59,7 +59,7 @@ namespace {
 
 constexpr unsigned BATCHREFILL_LIMIT = 16;
 
-SlabListHead& listOf(KmemCache& c, SlabNode& n, SlabList l) {
+SlabListHead& listOf(KmemCache& /*c*/, SlabNode& n, SlabList l) {
     return l == SlabList::Full ? n.full : l == SlabList::Partial ? n.partial : n.free;
 }
 

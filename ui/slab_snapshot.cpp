@@ -133,7 +133,7 @@ QString explainSlabEvent(const mmsim::BuddyEvent& e) {
     const QString pfn = QStringLiteral("0x%1").arg(e.pfn, 0, 16);
     static const char* const paths[] = {"fast", "slow", "new slab", "failed"};
     const QString path = QString::fromLatin1(e.mark >= 0 && e.mark < 4 ? paths[e.mark] : "?");
-    switch (e.kind) {
+    switch (static_cast<int>(e.kind)) { // slab kinds live beside BuddyEvent::Kind
     case ev::alloc_fastpath:
         return QObject::tr("Fast path: CPU %1 had a free object at hand (SLUB: its slab's "
                            "freelist; SLAB: its array_cache) and takes it without a lock.")
@@ -204,8 +204,8 @@ QString slabStepSummary(const mmsim::EventSink& events) {
     for (const mmsim::BuddyEvent& e : events) {
         if (!mmsim::isSlabEvent(e.kind)) continue;
         ++count[e.kind];
-        if (e.kind == mmsim::slabev::kmem_cache_alloc) ++alloc_path[e.mark];
-        if (e.kind == mmsim::slabev::kmem_cache_free) ++free_path[e.mark];
+        if (int{e.kind} == mmsim::slabev::kmem_cache_alloc) ++alloc_path[e.mark];
+        if (int{e.kind} == mmsim::slabev::kmem_cache_free) ++free_path[e.mark];
     }
     if (count.empty()) return {};
     static const char* const paths[] = {"fast", "slow", "new slab", "failed"};
