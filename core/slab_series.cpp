@@ -4,6 +4,8 @@
 #include "core/simulation.h"
 #include "core/slab.h"
 
+#include <array>
+
 namespace mmsim {
 
 namespace {
@@ -21,6 +23,22 @@ class SlabSeriesProvider : public SeriesProvider {
             mark(c);
             out.push_back({column(r.name, "active_objs"), double(r.active_objs)});
             out.push_back({column(r.name, "num_objs"), double(r.num_objs)});
+            // Slabs per list: where the cache's slabs sit (a CPU's active
+            // slab, the per-CPU partial lists, the node partial lists, full,
+            // and classic SLAB's slabs_free).
+            const bool classic = s.policy != SlabPolicy::Slub;
+            std::array<double, 6> per_list{};
+            for (const SlabDetail& d : cacheDetail(s, static_cast<int>(c)).slabs)
+                per_list[static_cast<std::size_t>(d.list)] += 1;
+            for (SlabList l : {SlabList::CpuSlab, SlabList::CpuPartial, SlabList::Partial,
+                               SlabList::Full, SlabList::Free}) {
+                if (l == SlabList::CpuPartial && classic) continue; // SLUB only
+                if (l == SlabList::Free && !classic) continue;      // SLAB only
+                SeriesColumn col = column(r.name, slabListName(l));
+                col.name = "slab." + r.name + ".slabs." + slabListName(l);
+                col.unit = "slabs";
+                out.push_back({col, per_list[static_cast<std::size_t>(l)]});
+            }
         }
     }
 

@@ -274,5 +274,60 @@ TEST(SlabSeries, ColumnsFollowSlabinfo) {
     EXPECT_LT(ts.column("slab.kmalloc-8.active_objs"), 0);
 }
 
+// Slabs per list in the series: each row's counts equal the lists' own
+// counters (the CPUs' active slabs and partial lists, the nodes' partial,
+// full and free counts), read through a different path than the per-slab
+// list field the provider counts; under SLUB and classic SLAB.
+TEST(SlabSeries, SlabsPerListFollowTheLists) {
+    for (const char* file : {"12-slub-percpu-partial.json", "11-slab-lifecycle.json",
+                             "13a-same-workload-slab-6.1.json"}) {
+        SCOPED_TRACE(file);
+        Simulation sim(loadScenarioFile(std::string(MMSIM_SCENARIOS "/") + file));
+        SeriesRecorder rec(100000);
+        rec.addProvider(makeSlabSeriesProvider());
+        int checked = 0;
+        while (!sim.done()) {
+            sim.step();
+            rec.sample(sim);
+            const SlabState& st = sim.state().slab;
+            const bool classic = st.policy != SlabPolicy::Slub;
+            const TimeSeries ts = rec.series(sim);
+            for (std::size_t c = 0; c < st.caches.size(); ++c) {
+                const CacheDetail d = cacheDetail(st, static_cast<int>(c));
+                const int col0 = ts.column("slab." + d.name + ".slabs.partial");
+                if (col0 < 0) continue;
+                double cpu = 0, cpu_partial = 0, partial = 0, full = 0, free = 0;
+                for (const auto& k : d.cpus) {
+                    cpu += k.slab != SLAB_NIL ? 1 : 0;
+                    cpu_partial += static_cast<double>(k.partial.size());
+                }
+                for (const auto& n : d.nodes) {
+                    partial += static_cast<double>(n.nr_partial);
+                    full += static_cast<double>(n.nr_full);
+                    free += static_cast<double>(n.nr_free);
+                }
+                auto at = [&](const char* list) {
+                    const int i = ts.column("slab." + d.name + ".slabs." + list);
+                    EXPECT_GE(i, 0) << list;
+                    return i < 0 ? -1.0 : ts.col(i).back();
+                };
+                SCOPED_TRACE(d.name + " at step " + std::to_string(sim.executed()));
+                EXPECT_EQ(at("cpu_slab"), cpu);
+                EXPECT_EQ(at("partial"), partial);
+                EXPECT_EQ(at("full"), full);
+                if (classic) {
+                    EXPECT_EQ(at("free"), free);
+                    EXPECT_LT(ts.column("slab." + d.name + ".slabs.cpu_partial"), 0);
+                } else {
+                    EXPECT_EQ(at("cpu_partial"), cpu_partial);
+                    EXPECT_LT(ts.column("slab." + d.name + ".slabs.free"), 0);
+                }
+                ++checked;
+            }
+        }
+        EXPECT_GT(checked, 3);
+    }
+}
+
 } // namespace
 } // namespace mmsim

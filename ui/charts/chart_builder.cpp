@@ -241,12 +241,15 @@ void cycleHistogram(QCustomPlot* p, const TimeSeries& ts, const ChartStyle& st) 
 }
 
 void slab(QCustomPlot* p, const TimeSeries& ts, XAxis xa, const ChartStyle& st) {
-    const Frame f =
-        setupFrame(p, chartTitle(ts, ChartKind::Slab),
-                   QStringLiteral("objects and slabs of the slab caches over time"), st);
+    const Frame f = setupFrame(
+        p, chartTitle(ts, ChartKind::Slab),
+        QStringLiteral("active and total objects of each slab cache with slabs over time"), st);
     std::vector<int> cols;
     for (std::size_t i = 0; i < ts.columns.size(); ++i)
-        if (ts.columns[i].set == SeriesSet::provider && ts.columns[i].group.rfind("slab", 0) == 0)
+        // Objects only: the slabs-per-list columns (unit "slabs") are in the
+        // series files; on one axis with objects they would crowd the chart.
+        if (ts.columns[i].set == SeriesSet::provider && ts.columns[i].group.rfind("slab", 0) == 0 &&
+            ts.columns[i].unit != "slabs")
             cols.push_back(static_cast<int>(i));
     if (cols.empty() || ts.rows() == 0) {
         emptyState(
