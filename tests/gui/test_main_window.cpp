@@ -337,12 +337,18 @@ void MainWindowTest::scrubberSeeksLikeSteps() {
     // A drag: many positions while the worker is busy collapse into one seek
     // to the newest.
     w.stepForward();
-    for (int n = 1; n <= total; ++n)
-        w.scrubber()->setValue(n);
+    int positions = 0;
+    for (int sweep = 0; sweep < 20; ++sweep)
+        for (int n = 1; n <= total; ++n, ++positions)
+            w.scrubber()->setValue(sweep % 2 ? total + 1 - n : n);
     w.scrubber()->setValue(3);
-    // The step and one seek (a third if the worker took the target mid-drag).
-    QVERIFY2(w.controller()->pendingCommands() <= 3,
-             qPrintable(QString::number(w.controller()->pendingCommands())));
+    // The step and the seeks the worker started mid-drag (each takes the
+    // newest target): far fewer commands than positions, however fast the
+    // worker thread happens to run.
+    QVERIFY2(w.controller()->pendingCommands() <= 2 + positions / 10,
+             qPrintable(QStringLiteral("%1 commands for %2 positions")
+                            .arg(w.controller()->pendingCommands())
+                            .arg(positions)));
     QVERIFY(w.waitIdle());
     QCOMPARE(w.simulation()->executed(), std::size_t{3});
     QCOMPARE(w.scrubber()->value(), 3);
