@@ -16,7 +16,7 @@ struct SourceLoc {
 };
 
 class InputError : public std::runtime_error {
-public:
+  public:
     InputError(SourceLoc loc, std::string pointer, std::string message)
         : std::runtime_error(format(loc, pointer, message)), loc_(std::move(loc)),
           pointer_(std::move(pointer)), message_(std::move(message)) {}
@@ -28,14 +28,26 @@ public:
     // "file:line:col: error: message (at /json/pointer)"
     static std::string format(const SourceLoc& loc, const std::string& pointer,
                               const std::string& message) {
+        // Appended piece by piece: GCC 12 warns (falsely) about the
+        // temporaries of "literal" + std::string at -O2.
         std::string s = loc.file.empty() ? std::string("<input>") : loc.file;
-        if (loc.line > 0) s += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
-        s += ": error: " + message;
-        if (!pointer.empty()) s += " (at " + pointer + ")";
+        if (loc.line > 0) {
+            s += ':';
+            s += std::to_string(loc.line);
+            s += ':';
+            s += std::to_string(loc.col);
+        }
+        s += ": error: ";
+        s += message;
+        if (!pointer.empty()) {
+            s += " (at ";
+            s += pointer;
+            s += ')';
+        }
         return s;
     }
 
-private:
+  private:
     SourceLoc loc_;
     std::string pointer_;
     std::string message_;
@@ -45,7 +57,7 @@ private:
 // reference, ...). The simulation attaches the step's location and rethrows
 // it as an InputError; the state is left as it was before the step.
 class OpError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -138,7 +138,8 @@ void Simulation::execSlab(const mmsim::Step& s) {
                 if (!name.empty() && !a.pages.empty())
                     slab_allocs_[name] = std::move(a);
                 else if (!a.pages.empty())
-                    slab_allocs_["\x01" + std::to_string(next_)] = std::move(a);
+                    slab_allocs_[std::string(1, '\x01').append(std::to_string(next_))] =
+                        std::move(a);
                 return;
             }
         }
@@ -158,7 +159,8 @@ void Simulation::execSlab(const mmsim::Step& s) {
                              reason.c_str()));
         // Unnamed allocations stay allocated (leaked, as the kernel would).
         if (!a.objs.empty())
-            slab_allocs_[name.empty() ? "\x01" + std::to_string(next_) : name] = std::move(a);
+            slab_allocs_[name.empty() ? std::string(1, '\x01').append(std::to_string(next_))
+                                      : name] = std::move(a);
     } else if (op == "kmem_cache_free" || op == "kfree") {
         const std::string ref = strField(s, "ref");
         auto it = lookup(ref);
