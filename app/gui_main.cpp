@@ -146,8 +146,8 @@ int main(int argc, char** argv) {
         w.microStep();
     if (p.isSet(view) && !w.showView(p.value(view))) {
         const QString msg =
-            QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, slab, proc)")
-                .arg(p.value(view));
+            QString("unknown view '%1' (%2, or a /proc view such as zoneinfo)")
+                .arg(p.value(view), mmsim::ui::MainWindow::viewNames().join(", "));
         if (headless) return fail(msg);
         std::fprintf(stderr, "mmsim: %s\n", msg.toLocal8Bit().constData());
     }

@@ -26,10 +26,7 @@ inline void listAddHead(KmemCache& c, SlabListHead& h, std::uint32_t id, SlabLis
     Slab& s = c.slabs[id];
     s.prev = SLAB_NIL;
     s.next = h.head;
-    if (h.head != SLAB_NIL)
-        c.slabs[h.head].prev = id;
-    else
-        h.tail = id;
+    (h.head != SLAB_NIL ? c.slabs[h.head].prev : h.tail) = id;
     h.head = id;
     ++h.count;
     s.list = which;
@@ -38,10 +35,7 @@ inline void listAddTail(KmemCache& c, SlabListHead& h, std::uint32_t id, SlabLis
     Slab& s = c.slabs[id];
     s.next = SLAB_NIL;
     s.prev = h.tail;
-    if (h.tail != SLAB_NIL)
-        c.slabs[h.tail].next = id;
-    else
-        h.head = id;
+    (h.tail != SLAB_NIL ? c.slabs[h.tail].next : h.head) = id;
     h.tail = id;
     ++h.count;
     s.list = which;

@@ -1,5 +1,6 @@
 #include "ui/charts_dock.h"
 
+#include "ui/charts/chart_parts.h"
 #include "ui/theme.h"
 
 #include <qcustomplot.h>
@@ -52,6 +53,7 @@ ChartsDock::ChartsDock(QWidget* parent) : QWidget(parent) {
                 [this, index](QMouseEvent* ev) { onHover(index, ev); });
         connect(p, &QWidget::customContextMenuRequested, this,
                 [this, index](const QPoint& pos) { contextMenu(index, pos); });
+        p->installEventFilter(this); // resizes refit the legend
         plots_.push_back(p);
         tracers_.push_back(nullptr);
         stale_.push_back(true);
@@ -118,7 +120,17 @@ void ChartsDock::rebuild(int index) {
         tracers_[i] = t;
     }
     stale_[i] = false;
+    charts::fitLegendToHeight(p);
     p->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool ChartsDock::eventFilter(QObject* watched, QEvent* e) {
+    if (e->type() == QEvent::Resize)
+        if (auto* p = qobject_cast<QCustomPlot*>(watched)) {
+            charts::fitLegendToHeight(p);
+            p->replot(QCustomPlot::rpQueuedReplot);
+        }
+    return QWidget::eventFilter(watched, e);
 }
 
 QString ChartsDock::valuesAt(ChartKind k, double key) const {

@@ -27,6 +27,7 @@ class ChartsDock : public QWidget {
     Q_OBJECT
   public:
     explicit ChartsDock(QWidget* parent = nullptr);
+    bool eventFilter(QObject* watched, QEvent* e) override;
 
     // A new series (same pointer: nothing to do). Only the visible chart is
     // redrawn at once; the others when they are shown.

@@ -35,7 +35,9 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 
 namespace mmsim::ui {
@@ -47,6 +49,11 @@ constexpr double kMinPt = 7, kMaxPt = 24;
 
 const QStringList& MainWindow::mainViewNames() {
     static const QStringList names = {"machine", "memblock", "zones", "buddy", "pagemap", "slab", "proc"};
+    return names;
+}
+
+const QStringList& MainWindow::viewNames() {
+    static const QStringList names = mainViewNames() + QStringList{"charts", "trace", "breakpoints"};
     return names;
 }
 
@@ -116,9 +123,13 @@ void MainWindow::buildUi() {
     auto* ed = addDock(tr("Explanation"), "explanation", explanation_, Qt::RightDockWidgetArea);
     resizeDocks({sd, ed}, {300, 320}, Qt::Horizontal);
     charts_ = new ChartsDock(this);
-    addDock(tr("Charts"), "charts-dock", charts_, Qt::BottomDockWidgetArea)->hide(); // View > Charts
+    auto* cd = addDock(tr("Charts"), "charts-dock", charts_, Qt::BottomDockWidgetArea);
     event_log_ = new EventLog(this);
     auto* ld = addDock(tr("Event log"), "eventlog", event_log_, Qt::BottomDockWidgetArea);
+    // Charts share the bottom with the event log as a tab (the full width
+    // for the plots); hidden until View > Charts.
+    tabifyDockWidget(ld, cd);
+    cd->hide();
     resizeDocks({ld}, {170}, Qt::Vertical);
     connect(event_log_, &EventLog::eventSelected, explanation_, &ExplanationPanel::showMicroEvent);
 
@@ -424,14 +435,21 @@ bool MainWindow::showView(const QString& name) {
         tabs_->setCurrentIndex(i);
         return true;
     }
-    if (name.toLower() == "charts") {
-        auto* dock = qobject_cast<QDockWidget*>(charts_->parentWidget());
+    // A bottom dock brought to front gets room to be read.
+    // (Before the first show the window has no final size yet: the share
+    // is remembered and applied when the docks are fitted to the window.)
+    auto raiseDock = [this](QWidget* inside, int percent) {
+        auto* dock = qobject_cast<QDockWidget*>(inside->parentWidget());
         dock->show();
         dock->raise();
+        bottom_focus_ = dock;
+        bottom_percent_ = percent;
         if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
-            resizeDocks({dock}, {height() * 45 / 100}, Qt::Vertical);
+            resizeDocks({dock}, {height() * percent / 100}, Qt::Vertical);
         return true;
-    }
+    };
+    if (name.toLower() == "charts") return raiseDock(charts_, 45);
+    if (name.toLower() == "trace") return raiseDock(event_log_, 40);
     if (showTimelineView(name)) return true;
     if (proc_->showView(name)) {
         tabs_->setCurrentWidget(proc_);
@@ -562,7 +580,7 @@ void MainWindow::restoreSettings() {
     persist_ = true;
     QSettings s;
     restoreGeometry(s.value("window/geometry").toByteArray());
-    restoreState(s.value("window/state").toByteArray());
+    layout_restored_ = restoreState(s.value("window/state").toByteArray());
     if (s.contains("view/theme")) setTheme(themeFromName(s.value("view/theme").toString()));
     if (s.contains("view/fontSize")) setFontPointSize(s.value("view/fontSize").toDouble());
     const QStringList recent = s.value("file/recent").toStringList();
@@ -580,6 +598,37 @@ void MainWindow::saveSettings() const {
     s.setValue("view/fontSize", fontPointSize());
     s.setValue("file/recent", recent_);
     saveTimelineSettings();
+}
+
+void MainWindow::fitDocksToWindow() {
+    auto dockOf = [](QWidget* inside) { return qobject_cast<QDockWidget*>(inside->parentWidget()); };
+    resizeDocks({dockOf(scenario_), dockOf(explanation_)},
+                {std::clamp(width() * 22 / 100, 220, 340), std::clamp(width() * 24 / 100, 230, 380)},
+                Qt::Horizontal);
+    // A tab raised before the first show is not brought to front: again,
+    // once the dock area has laid out its tabs.
+    if (bottom_focus_) QTimer::singleShot(0, this, [this] { bringTabToFront(bottom_focus_); });
+    if (bottom_focus_ && dockWidgetArea(bottom_focus_) == Qt::BottomDockWidgetArea)
+        resizeDocks({bottom_focus_}, {height() * bottom_percent_ / 100}, Qt::Vertical);
+    else
+        resizeDocks({dockOf(event_log_)}, {std::clamp(height() * 18 / 100, 110, 200)},
+                    Qt::Vertical);
+}
+
+void MainWindow::bringTabToFront(QDockWidget* dock) {
+    dock->raise();
+    for (QTabBar* bar : findChildren<QTabBar*>(Qt::FindDirectChildrenOnly))
+        for (int i = 0; i < bar->count(); ++i)
+            if (bar->tabText(i) == dock->windowTitle()) bar->setCurrentIndex(i);
+}
+
+void MainWindow::showEvent(QShowEvent* e) {
+    QMainWindow::showEvent(e);
+    if (!docks_fitted_ && !layout_restored_) {
+        docks_fitted_ = true;
+        // Once the layout has the window's size.
+        QTimer::singleShot(0, this, &MainWindow::fitDocksToWindow);
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

@@ -108,6 +108,9 @@ class MainWindow : public QMainWindow {
     void setPersistSettings(bool on) { persist_ = on; }
 
     static const QStringList& mainViewNames();
+    // Every name showView() takes besides the /proc views: the tabs, then
+    // the docks (charts, trace = the event log, breakpoints).
+    static const QStringList& viewNames();
 
     // ---- timeline controls (main_window_timeline.cpp) ----
     // One micro-event of the current step (the next step when all are shown).
@@ -123,8 +126,16 @@ class MainWindow : public QMainWindow {
     RunProgress* runProgress() const { return run_progress_; }
     QString stepLabelText() const;
 
+    // Side docks and the event log sized in proportion to the window (the
+    // first show without a saved layout; small screens keep the centre).
+    void fitDocksToWindow();
+    // Brings a tabbed dock to front (raise() alone does not before the
+    // dock area has laid out its tab bar).
+    void bringTabToFront(QDockWidget* dock);
+
   protected:
     void closeEvent(QCloseEvent* e) override;
+    void showEvent(QShowEvent* e) override;
 
   private:
     void refuse(const QString& status, const QString& title, const QString& text,
@@ -171,6 +182,10 @@ class MainWindow : public QMainWindow {
     QString last_error_;
     bool interactive_ = true;
     bool persist_ = false;
+    bool layout_restored_ = false; // a saved dock layout was applied
+    bool docks_fitted_ = false;
+    QDockWidget* bottom_focus_ = nullptr; // the bottom dock showView() brought up
+    int bottom_percent_ = 0;              // and the share of the height it gets
     Theme theme_ = Theme::Light;
     double base_point_size_ = 10;
 

@@ -5,6 +5,8 @@
 #include <QScrollBar>
 #include <QTableView>
 
+#include <algorithm>
+
 namespace mmsim::ui {
 
 QLabel* makeLegend(QWidget* parent) {
@@ -62,6 +64,21 @@ void fitTableHeight(QTableView* table, int max_rows) {
          table->horizontalScrollBar()->isVisible()))
         h += table->horizontalScrollBar()->sizeHint().height();
     table->setFixedHeight(h);
+}
+
+void fitTableWidth(QTableView* table) {
+    QHeaderView* header = table->horizontalHeader();
+    int w = 2 * table->frameWidth();
+    if (!table->verticalHeader()->isHidden()) w += table->verticalHeader()->sizeHint().width();
+    const QAbstractItemModel* m = table->model();
+    for (int c = 0; c < header->count(); ++c) {
+        if (header->isSectionHidden(c)) continue;
+        int col = header->sectionSizeHint(c);
+        for (int r = 0; m && r < m->rowCount(); ++r)
+            col = std::max(col, table->sizeHintForIndex(m->index(r, c)).width());
+        w += col;
+    }
+    table->setMinimumWidth(w);
 }
 
 } // namespace mmsim::ui

@@ -24,5 +24,8 @@ QTableView* makeTable(QWidget* parent);
 // Fixes the table's height to show every row (up to max_rows) without a
 // vertical scroll bar.
 void fitTableHeight(QTableView* table, int max_rows = 64);
+// Keeps the table at least as wide as its columns sized to their contents
+// (the surrounding scroll area scrolls instead of the cells eliding).
+void fitTableWidth(QTableView* table);
 
 } // namespace mmsim::ui

@@ -42,8 +42,10 @@ ZonesView::ZonesView(QWidget* parent) : QWidget(parent) {
                                 "pages and watermarks"));
     zones_table_->setModel(zones_);
     zones_table_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    zones_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    zones_table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    // Numbers are never elided: every column is as wide as its widest
+    // value and the view scrolls sideways when the window is narrower.
+    zones_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    zones_table_->horizontalHeader()->setStretchLastSection(true);
     zones_table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     lay->addWidget(zones_table_);
 
@@ -99,6 +101,7 @@ void ZonesView::changeEvent(QEvent* e) {
             t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
             fitTableHeight(t);
         }
+        fitTableWidth(zones_table_);
     }
 }
 
@@ -119,6 +122,7 @@ void ZonesView::setSnapshot(const SnapshotPtr& snap) {
     const std::vector<ZoneSnap> zones = populatedZones(snap->nodes);
     zones_->setZones(zones);
     fitTableHeight(zones_table_);
+    fitTableWidth(zones_table_);
 
     QStringList names;
     for (int i = 0; i < MAX_NR_ZONES; ++i)

@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
+#include <QStandardPaths>
 
 #include <benchmark/benchmark.h>
 
@@ -148,7 +149,9 @@ BENCHMARK(BM_BuddyFrame64G)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    QStandardPaths::setTestModeEnabled(true); // the window's QSettings stay apart
     QApplication app(argc, argv);
+    QApplication::setOrganizationName("mmsim-bench");
     ui::applyTheme(app, ui::Theme::Light);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -6,6 +6,7 @@
 #include "core/simulation.h"
 #include "ui/address_bar.h"
 #include "ui/diff_text_view.h"
+#include "ui/event_log.h"
 #include "ui/explanation_panel.h"
 #include "ui/machine_view.h"
 #include "ui/main_window.h"
@@ -452,6 +453,15 @@ void MainWindowTest::showViewAndThemes() {
         QVERIFY(w.showView(v));
         QCOMPARE(w.currentViewName(), v);
     }
+    // The docks: each shown and in front once named.
+    for (const QString& v : {QStringLiteral("charts"), QStringLiteral("trace"),
+                             QStringLiteral("breakpoints")}) {
+        QVERIFY(mmsim::ui::MainWindow::viewNames().contains(v));
+        QVERIFY(w.showView(v));
+    }
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.eventLog()->isVisible());
     QVERIFY(w.showView("zoneinfo"));
     QCOMPARE(w.currentViewName(), QStringLiteral("proc"));
     QVERIFY(!w.showView("nonsense"));

@@ -255,25 +255,18 @@ TEST(Kmalloc, SlabinfoOrderMatchesCaptures) {
 
 // SLUB, 2 CPUs, 256-byte objects: 16 per order-0 slab.
 TEST(SlabLists, SlubPartialFullAndBack) {
-    Simulation sim(loadScenario(machine(2, "6.12", "slub", R"([
+    const std::string scenario = machine(2, "6.12", "slub", R"([
         {"op": "kmem_cache_create", "name": "t", "size": 256},
         {"op": "kmem_cache_alloc", "cache": "t", "count": 16, "as": "a"},
         {"op": "kmem_cache_alloc", "cache": "t", "as": "b"},
         {"op": "kmem_cache_free", "ref": "b"},
         {"op": "kmem_cache_free", "ref": "a", "cpu": 1},
-        {"op": "kmem_cache_shrink", "cache": "t"}])"),
-                                "<t>"));
+        {"op": "kmem_cache_shrink", "cache": "t"}])");
+    Simulation sim(loadScenario(scenario, "<t>"));
     auto detail = [&] { return cacheDetail(sim.state().slab, findCache(sim.state().slab, "t")); };
     runChecked(sim); // all steps with invariants
     // Replay step by step for the list checks.
-    Simulation s2(loadScenario(machine(2, "6.12", "slub", R"([
-        {"op": "kmem_cache_create", "name": "t", "size": 256},
-        {"op": "kmem_cache_alloc", "cache": "t", "count": 16, "as": "a"},
-        {"op": "kmem_cache_alloc", "cache": "t", "as": "b"},
-        {"op": "kmem_cache_free", "ref": "b"},
-        {"op": "kmem_cache_free", "ref": "a", "cpu": 1},
-        {"op": "kmem_cache_shrink", "cache": "t"}])"),
-                               "<t>"));
+    Simulation s2(loadScenario(scenario, "<t>"));
     auto d2 = [&] { return cacheDetail(s2.state().slab, findCache(s2.state().slab, "t")); };
     s2.step(); // auto boot
     s2.step(); // create

@@ -95,6 +95,22 @@ QCPLegend* addSideLegend(QCustomPlot* p, QCPLayoutGrid* body, int column, int ro
     return legend;
 }
 
+void fitLegendToHeight(QCustomPlot* p) {
+    QCPLegend* legend = p->legend;
+    if (!legend || legend->itemCount() == 0) return;
+    // What stays above and around the legend: the title rows of the frame
+    // and the legend's own margins.
+    int fixed = legend->margins().top() + legend->margins().bottom() + 8;
+    for (int r = 0; r + 1 < p->plotLayout()->rowCount(); ++r)
+        if (QCPLayoutElement* e = p->plotLayout()->element(r, 0))
+            fixed += e->minimumOuterSizeHint().height();
+    const int item = legend->item(0)->minimumOuterSizeHint().height() + legend->rowSpacing();
+    const int rows = std::max(1, (p->height() - fixed) / std::max(item, 1));
+    if (legend->wrap() == rows && legend->fillOrder() == QCPLayoutGrid::foRowsFirst) return;
+    legend->setWrap(rows);
+    legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);
+}
+
 void styleAxes(QCPAxisRect* rect, const ChartStyle& st) {
     const Colours c = coloursOf(st);
     for (QCPAxis* a : rect->axes()) {

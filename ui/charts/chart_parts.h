@@ -46,6 +46,9 @@ QCPLayoutGrid* beginFrame(QCustomPlot* p, const QString& title, const QString& s
 // rects to its left); it becomes the plot's legend.
 QCPLegend* addSideLegend(QCustomPlot* p, QCPLayoutGrid* body, int column, int rows,
                          const ChartStyle& st);
+// Lays a side legend out in as many columns as it needs to fit the plot's
+// height (a short dock would otherwise squeeze the title off the top).
+void fitLegendToHeight(QCustomPlot* p);
 void styleAxes(QCPAxisRect* rect, const ChartStyle& st);
 
 // Title, optional subtitle, then one axis rect with its legend at the right.
