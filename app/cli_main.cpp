@@ -92,8 +92,15 @@ int runCommand(const RunOptions& o, int argc, char** argv) {
     // The predictions met, by the position after their step: printed at the
     // end, only those the final position has passed (--back undoes them).
     std::vector<std::pair<std::size_t, std::string>> predictions;
+    for (const mmsim::Breakpoint& b : bps.list())
+        if (b.kind == mmsim::Breakpoint::Label && !tl.labelPosition(b.name)) {
+            std::cerr << "mmsim-cli: --break " << b.spec << ": no step is labelled " << b.name
+                      << "\n";
+            return 2;
+        }
     Progress progress(target);
     bps.prime(tl.sim());
+    bool stopped = false;
     while (tl.position() < target) {
         tl.step();
         const mmsim::Simulation& sim = tl.sim();
@@ -111,10 +118,18 @@ int runCommand(const RunOptions& o, int argc, char** argv) {
             if (auto hit = bps.check(sim)) {
                 std::cerr << "mmsim-cli: stopped after step " << tl.position() << ": " << hit->what
                           << "\n";
+                stopped = true;
                 break;
             }
         }
     }
+    // A run that no breakpoint stopped says which of them never could.
+    if (!stopped)
+        for (const mmsim::Breakpoint& b : bps.list())
+            if (const std::string why = mmsim::breakpointProblem(b, tl.sim(), tl.length());
+                !why.empty())
+                std::cerr << "mmsim-cli: warning: --break " << b.spec << " can never hit: " << why
+                          << "\n";
     for (long k = 0; k < o.back && tl.stepBack(); ++k) {
     }
     if (!o.exp.out.empty()) { // charts first: a failed export prints nothing

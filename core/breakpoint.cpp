@@ -6,6 +6,7 @@
 #include "core/slab.h"
 #include "core/strfmt.h"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace mmsim {
@@ -144,7 +145,8 @@ Breakpoint parseBreakpoint(const std::string& spec) {
         throw std::invalid_argument("unknown breakpoint kind \"" + what +
                                     "\" (event, label, step, zone, cache, value)");
     }
-    // NAME[ORDER] OP VALUE
+    // NAME[ORDER] OP VALUE (spaces around the parts allowed: "free_pages < low")
+    std::erase_if(expr, [](unsigned char ch) { return std::isspace(ch) != 0; });
     const auto opPos = expr.find_first_of("<>=!");
     if (opPos == std::string::npos || opPos == 0)
         throw std::invalid_argument("a condition is NAME OP VALUE, e.g. free_pages<low");
@@ -235,6 +237,35 @@ std::vector<char> BreakpointSet::truth(const Breakpoint& b, const Simulation& si
             t.push_back(selected ? one(q) : 0);
         }
     return t;
+}
+
+std::string breakpointProblem(const Breakpoint& b, const Simulation& sim, std::size_t length) {
+    switch (b.kind) {
+    case Breakpoint::Step:
+        if (b.step > length)
+            return strprintf("the scenario has %zu steps, so step %zu never comes", length, b.step);
+        return {};
+    case Breakpoint::Label:
+        for (std::size_t i = 0; i < length; ++i)
+            if (const std::string* l = sim.labelOf(i); l && *l == b.name) return {};
+        return "no step is labelled " + b.name;
+    case Breakpoint::Event:
+        return {};
+    case Breakpoint::Condition:
+        break;
+    }
+    const MmModel& mm = sim.state().mm;
+    if (b.any_zone || !findNamedValue(b.query.name)->zone || !mm.zones_initialised) return {};
+    const auto nid = static_cast<std::size_t>(b.query.nid);
+    if (nid < mm.nodes.size() && mm.nodes[nid].zones[static_cast<std::size_t>(b.query.zone)].populated())
+        return {};
+    std::string have;
+    for (const Node& n : mm.nodes)
+        for (const Zone& z : n.zones)
+            if (z.populated())
+                have += strprintf("%s%d/%s", have.empty() ? "" : ", ", z.nid, z.name());
+    return strprintf("this machine has no populated zone %s on node %d (it has %s)",
+                     zoneName(b.query.zone), b.query.nid, have.c_str());
 }
 
 void BreakpointSet::prime(const Simulation& sim) {

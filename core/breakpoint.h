@@ -58,6 +58,12 @@ struct Breakpoint {
 // Parses the text form. Throws std::invalid_argument with the reason.
 Breakpoint parseBreakpoint(const std::string& spec);
 
+// Why a breakpoint can never hit on this machine and scenario (empty when
+// it can): a condition on a zone the booted machine does not populate, a
+// label no step carries, a step past the end. 'length' is the number of
+// steps of the scenario; 'sim' any state after boot (zones known).
+std::string breakpointProblem(const Breakpoint& b, const Simulation& sim, std::size_t length);
+
 struct BreakHit {
     std::size_t breakpoint = 0; // index in the set
     std::string what;           // "event:alloc_fail at event 3 (alloc_fail: ...)"

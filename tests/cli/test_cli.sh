@@ -129,6 +129,16 @@ done
 "$cli" run "$tmp/wl1.json" --break event:pageblock_steal 2> "$tmp/brk.err" > /dev/null &&
   grep -q "stopped after step [0-9]*: event:pageblock_steal at event" "$tmp/brk.err" && ok || bad "--break event: $(cat "$tmp/brk.err")"
 "$cli" run "$tmp/wl1.json" --break zone:Normal:bogus 2> /dev/null > /dev/null; [ $? -eq 2 ] && ok || bad "--break bad spec: exit code"
+# Breakpoints that can never hit: said after the run (the 2 GiB default
+# machine has no Normal zone), an unknown label refused up front.
+def=$src/scenarios/default.json
+"$cli" run "$def" --break "zone:Normal:free_pages < low" --break "zone:DMA32:free_pages < 1" \
+  --break step:99999 2> "$tmp/never.err" > /dev/null &&
+  grep -q "warning: --break zone:Normal:free_pages < low can never hit: this machine has no populated zone Normal on node 0 (it has 0/DMA, 0/DMA32, 1/DMA32)" "$tmp/never.err" &&
+  grep -q "warning: --break step:99999 can never hit: the scenario has [0-9]* steps" "$tmp/never.err" &&
+  ! grep -q "zone:DMA32" "$tmp/never.err" && ok || bad "--break never hits: $(cat "$tmp/never.err")"
+"$cli" run "$def" --break label:nosuchlabel > /dev/null 2> "$tmp/nolabel.err"; [ $? -eq 2 ] &&
+  grep -q "no step is labelled nosuchlabel" "$tmp/nolabel.err" && ok || bad "--break unknown label"
 # check: a passing and a failing expect; predictions printed with the answer.
 cat > "$tmp/chk.json" <<'JSON'
 {"format": "mmsim-scenario/1",

@@ -250,5 +250,38 @@ TEST(Timeline, PendingPrediction) {
     EXPECT_EQ(tl.pendingPrediction()->question, "Which node?");
 }
 
+// Conditions may be written with spaces; breakpoints that can never hit on
+// the machine say why (the 512 MiB two-node machine has no Normal zone).
+TEST(Timeline, BreakpointsThatCanNeverHitSayWhy) {
+    const Breakpoint spaced = parseBreakpoint("zone:1/DMA32:nr_free[3] >= 12");
+    const Breakpoint tight = parseBreakpoint("zone:1/DMA32:nr_free[3]>=12");
+    EXPECT_EQ(spaced.query.name, tight.query.name);
+    EXPECT_EQ(spaced.query.order, 3);
+    EXPECT_EQ(spaced.op, ">=");
+    EXPECT_EQ(spaced.value, 12);
+    EXPECT_EQ(spaced.spec, "zone:1/DMA32:nr_free[3] >= 12");
+
+    Timeline tl(program(50));
+    tl.step(); // boot: the zones exist
+    const std::size_t n = tl.length();
+    EXPECT_EQ(breakpointProblem(spaced, tl.sim(), n), "");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("zone:*:free_pages<low"), tl.sim(), n), "");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("zone:Normal:free_pages < low"), tl.sim(), n),
+              "this machine has no populated zone Normal on node 0 (it has 0/DMA, 0/DMA32, "
+              "1/DMA32)");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("zone:1/DMA:free_pages<low"), tl.sim(), n),
+              "this machine has no populated zone DMA on node 1 (it has 0/DMA, 0/DMA32, 1/DMA32)");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("zone:5/DMA32:free_pages<low"), tl.sim(), n),
+              "this machine has no populated zone DMA32 on node 5 (it has 0/DMA, 0/DMA32, "
+              "1/DMA32)");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("label:start"), tl.sim(), n), "");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("label:nosuch"), tl.sim(), n),
+              "no step is labelled nosuch");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("step:" + std::to_string(n)), tl.sim(), n), "");
+    EXPECT_NE(breakpointProblem(parseBreakpoint("step:" + std::to_string(n + 1)), tl.sim(), n),
+              "");
+    EXPECT_EQ(breakpointProblem(parseBreakpoint("event:alloc_fail"), tl.sim(), n), "");
+}
+
 } // namespace
 } // namespace mmsim
