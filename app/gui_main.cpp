@@ -59,7 +59,7 @@ int fail(const QString& msg, int code = 2) {
 // the scenario given (else a new machine); with --screenshot the editor is
 // what is rendered, once its preview is ready.
 int machineEditor(QApplication& app, mmsim::ui::MainWindow& w, const QString& path, bool headless,
-                  const QString& png, int width, int height) {
+                  const QString& png, int width, int height, const QString& page) {
     if (!headless) {
         if (!mmsim::ui::openMachineEditor(&w, path)) return 2;
         return app.exec();
@@ -67,6 +67,8 @@ int machineEditor(QApplication& app, mmsim::ui::MainWindow& w, const QString& pa
     mmsim::ui::MachineEditorDialog dlg(&w);
     QString error;
     if (!path.isEmpty() && !dlg.loadScenarioFile(path, &error)) return fail(error);
+    if (!page.isEmpty() && !dlg.showPage(page))
+        return fail(QString("unknown editor page '%1' (nodes, e820, kernel, scenario)").arg(page));
     dlg.resize(width, height);
     dlg.show();
     if (!dlg.waitForPreview()) return fail("the machine editor's preview did not finish");
@@ -118,7 +120,8 @@ int main(int argc, char** argv) {
     QCommandLineOption brk("break", "a breakpoint (as mmsim-cli run --break; repeatable); with "
                            "one, the window runs to the first hit after the steps", "spec");
     QCommandLineOption editor("machine-editor", "open the machine editor on the scenario's machine "
-                              "(no scenario: a new machine)");
+                              "(no scenario: a new machine; --view: nodes, e820, kernel or "
+                              "scenario)");
     p.addOptions({scen, step, view, theme, size, shot, micro, brk, editor});
     p.process(app);
 
@@ -176,7 +179,7 @@ int main(int argc, char** argv) {
     }
     for (int i = 0, k = p.value(micro).toInt(); i < k; ++i)
         w.microStep();
-    if (p.isSet(view) && !w.showView(p.value(view))) {
+    if (p.isSet(view) && !p.isSet(editor) && !w.showView(p.value(view))) {
         const QString msg =
             QString("unknown view '%1' (machine, memblock, zones, buddy, pagemap, slab, proc)")
                 .arg(p.value(view));
@@ -188,7 +191,7 @@ int main(int argc, char** argv) {
     if (p.isSet(editor)) {
         const bool given = p.isSet(scen) || !p.positionalArguments().isEmpty();
         return machineEditor(app, w, given ? path : QString(), headless, p.value(shot), width,
-                             height);
+                             height, p.value(view)); // --view: the editor's page
     }
     if (headless) {
         w.waitIdle();

@@ -93,10 +93,14 @@ MachineEditorDialog::MachineEditorDialog(QWidget* parent) : QDialog(parent) {
     e820_ = new E820Page(session_, tabs_);
     kernel_ = new KernelPage(session_, tabs_);
     scenario_ = new ScenarioPage(session_, tabs_);
-    tabs_->addTab(nodes_, tr("&Nodes && CPUs"));
-    tabs_->addTab(e820_, tr("&Memory map (e820)"));
-    tabs_->addTab(kernel_, tr("&Kernel && command line"));
+    tabs_->addTab(nodes_, tr("&Nodes"));
+    tabs_->setTabToolTip(NodesTab, tr("NUMA nodes: memory, CPUs, distances"));
+    tabs_->addTab(e820_, tr("&Memory map"));
+    tabs_->setTabToolTip(E820Tab, tr("The firmware's e820 map"));
+    tabs_->addTab(kernel_, tr("&Kernel"));
+    tabs_->setTabToolTip(KernelTab, tr("Kernel profile, slab allocator and command line"));
     tabs_->addTab(scenario_, tr("Sc&enario"));
+    tabs_->setTabToolTip(ScenarioTab, tr("Title, description, the steps kept"));
     auto* right = new QWidget(split_);
     auto* rl = new QVBoxLayout(right);
     rl->setContentsMargins(8, 0, 0, 0);
@@ -104,8 +108,9 @@ MachineEditorDialog::MachineEditorDialog(QWidget* parent) : QDialog(parent) {
     rl->addWidget(preview_);
     split_->addWidget(tabs_);
     split_->addWidget(right);
-    split_->setStretchFactor(0, 1);
-    split_->setStretchFactor(1, 1);
+    split_->setStretchFactor(0, 9);
+    split_->setStretchFactor(1, 11);
+    split_->setSizes({9000, 11000}); // scaled to the width: 45% editor, 55% preview
     lay->addWidget(split_, 1);
 
     banner_box_ = new QFrame(this);
@@ -328,6 +333,16 @@ void MachineEditorDialog::showProblem() {
     } else {
         tabs_->setCurrentIndex(ScenarioTab);
     }
+}
+
+bool MachineEditorDialog::showPage(const QString& name) {
+    static const char* const names[] = {"nodes", "e820", "kernel", "scenario"};
+    for (int i = 0; i < 4; ++i)
+        if (name == QLatin1String(names[i])) {
+            tabs_->setCurrentIndex(i);
+            return true;
+        }
+    return false;
 }
 
 QString MachineEditorDialog::suggestedPath() const {

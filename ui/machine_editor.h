@@ -53,6 +53,8 @@ class MachineEditorDialog : public QDialog {
     QTabWidget* tabs() const { return tabs_; }
     QPushButton* saveButton() const { return save_; }
     QCheckBox* openAfterSaveBox() const { return open_after_; }
+    // Brings a page to front: nodes, e820, kernel, scenario.
+    bool showPage(const QString& name);
     // The banner under the editor: the first problem, or that all is well.
     QString bannerText() const;
 

@@ -48,8 +48,8 @@ KernelPage::KernelPage(MachineEditSession* session, QWidget* parent)
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     profile_ = new QComboBox(this);
     profile_->setObjectName("editor-profile");
-    profile_->addItem(tr("Linux 6.12 LTS (6.12.117, Debian 12 backports)"), "6.12");
-    profile_->addItem(tr("Linux 6.1 LTS (6.1.192, Debian 12)"), "6.1");
+    profile_->addItem(tr("Linux 6.12 LTS (6.12.117, the default)"), "6.12");
+    profile_->addItem(tr("Linux 6.1 LTS (6.1.192)"), "6.1");
     profile_->setToolTip(tr("Where the two differ (pcp high tuning, THP lists, slab), the "
                             "profile decides"));
     form->addRow(tr("&Profile:"), profile_);

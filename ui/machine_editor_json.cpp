@@ -1,5 +1,6 @@
 #include "ui/machine_editor_json.h"
 
+#include <algorithm>
 #include <array>
 
 namespace mmsim::ui {
@@ -14,6 +15,20 @@ bool managed(const std::string& key) {
     for (const char* k : kManaged)
         if (key == k) return true;
     return false;
+}
+
+std::uint64_t ramInRanges(const std::vector<ByteRange>& ranges,
+                          const std::vector<E820EntrySpec>& e820) {
+    constexpr std::uint64_t mib = 1ull << 20;
+    std::uint64_t ram = 0;
+    for (const ByteRange& r : ranges)
+        for (const E820EntrySpec& e : e820) {
+            if (e.type != 1) continue;
+            const std::uint64_t end = e.size > ~0ull - e.addr ? ~0ull : e.addr + e.size;
+            const std::uint64_t lo = std::max(r.first, e.addr), hi = std::min(r.second, end);
+            if (lo < hi) ram += hi - lo;
+        }
+    return (ram + mib - 1) / mib * mib;
 }
 
 // Node sizes, CPU counts and the custom flags of a loaded machine.
@@ -52,6 +67,14 @@ void nodesFromSpec(const MachineSpec& m, MachineDraft& d) {
     d.custom_ranges = false;
     for (std::size_t i = 0; i < d.nodes.size(); ++i)
         if (layout[i] != d.nodes[i].ranges) d.custom_ranges = true;
+    // Ranges of the scenario's own may span holes (a node across the PCI
+    // hole): their memory is the usable RAM they hold, to the MiB, so that
+    // editing a size lays out a machine with as much RAM as this one.
+    if (d.custom_ranges)
+        for (DraftNode& n : d.nodes) {
+            n.memory = ramInRanges(n.ranges, m.e820);
+            n.memory_text = sizeText(*n.memory);
+        }
     d.custom_cpus = static_cast<int>(cpus_in_order.size()) != m.cpus;
     for (std::size_t i = 0; i < cpus_in_order.size(); ++i)
         if (cpus_in_order[i] != static_cast<int>(i)) d.custom_cpus = true;

@@ -46,6 +46,8 @@ QVariant EditorNodesModel::data(const QModelIndex& index, int role) const {
             return tr("node %1").arg(n.id);
         case Memory:
             if (!n.memory) return QString::fromStdString(n.memory_text);
+            if (n.memory_text == sizeText(*n.memory) && *n.memory >= 1024)
+                return QString::fromStdString(n.memory_text); // "1G" says it all
             return QStringLiteral("%1  (%2)")
                 .arg(QString::fromStdString(n.memory_text), humanSize(*n.memory));
         case Cpus:

@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -45,8 +46,9 @@ MachinePreviewView::MachinePreviewView(QWidget* parent) : QWidget(parent) {
     head->addWidget(makeHeading(tr("Preview: what the kernel makes of it"), this));
     head->addStretch(1);
     log_ = new QCheckBox(tr("&Log scale"), this);
-    log_->setChecked(true);
-    log_->setToolTip(tr("Log scale shows the first megabyte as clearly as the last gigabyte"));
+    log_->setChecked(false);
+    log_->setToolTip(tr("Log scale shows the first megabyte as clearly as the last gigabyte; "
+                        "the linear scale shows the nodes and zones in proportion"));
     head->addWidget(log_);
     lay->addLayout(head);
 
@@ -62,7 +64,7 @@ MachinePreviewView::MachinePreviewView(QWidget* parent) : QWidget(parent) {
     body->setSpacing(6);
     bar_ = new AddressBar(body_);
     bar_->setObjectName("preview-bar");
-    bar_->setLogScale(true);
+    bar_->setLogScale(false);
     body->addWidget(bar_);
     connect(log_, &QCheckBox::toggled, bar_, &AddressBar::setLogScale);
     legend_ = makeLegend(body_);
@@ -76,12 +78,20 @@ MachinePreviewView::MachinePreviewView(QWidget* parent) : QWidget(parent) {
     zones_table_->setModel(zones_);
     zones_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     zones_table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    zones_table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    zones_table_->horizontalHeader()->setMinimumSectionSize(
+        zones_table_->fontMetrics().horizontalAdvance(QStringLiteral("0000000")));
+    zones_table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     zones_table_->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    zones_table_->setMinimumHeight(zones_table_->fontMetrics().height() * 4);
-    body->addWidget(zones_table_, 2);
+    zones_table_->setMinimumHeight(zones_table_->verticalHeader()->defaultSectionSize() * 4);
+    // Right after boot free is managed less the per-CPU lists, and the start
+    // pfn is on the axis: room for the sizes and the watermarks instead.
+    zones_table_->setColumnHidden(ZonesModel::Start, true);
+    zones_table_->setColumnHidden(ZonesModel::Free, true);
+    auto* split = new QSplitter(Qt::Vertical, body_);
+    split->setChildrenCollapsible(false);
+    split->addWidget(zones_table_);
 
-    tabs_ = new QTabWidget(body_);
+    tabs_ = new QTabWidget(split);
     tabs_->setDocumentMode(true);
     boot_ = new QPlainTextEdit(tabs_);
     boot_->setObjectName("preview-boot");
@@ -96,7 +106,10 @@ MachinePreviewView::MachinePreviewView(QWidget* parent) : QWidget(parent) {
     nodes_table_->setObjectName("preview-nodes");
     nodes_table_->setModel(nodes_);
     tabs_->addTab(nodes_table_, tr("Nodes"));
-    body->addWidget(tabs_, 3);
+    split->addWidget(tabs_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    body->addWidget(split, 1);
     lay->addWidget(body_, 1);
     updateStatus();
 }
@@ -217,6 +230,15 @@ void MachinePreviewView::rebuild() {
     };
     std::sort(zones.segments.begin(), zones.segments.end(), byStart);
     std::sort(nodes.segments.begin(), nodes.segments.end(), byStart);
+    // The axis ends at 4 GiB or the end of the RAM, whichever is higher: the
+    // firmware's far reservations (the HyperTransport window below 1 TiB)
+    // would squeeze everything else to the left.
+    std::uint64_t axis = 4ull << 30;
+    for (const AddressSegment& s : nodes.segments)
+        axis = std::max(axis, s.end);
+    for (const E820Row& r : shown_->e820)
+        if (r.type == 1) axis = std::max(axis, r.end());
+    bar_->setAxisEnd(axis);
     if (!nodes.segments.empty()) lanes.push_back(std::move(nodes));
     if (!zones.segments.empty()) lanes.push_back(std::move(zones));
     bar_->setLanes(std::move(lanes));

@@ -75,7 +75,7 @@ NodesPage::NodesPage(MachineEditSession* session, QWidget* parent)
     nodes_table_->setItemDelegateForColumn(EditorNodesModel::Cpus, new SpinDelegate(0, 1024, this));
     nodes_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     nodes_table_->horizontalHeader()->setStretchLastSection(true);
-    lay->addWidget(nodes_table_, 3);
+    lay->addWidget(nodes_table_);
 
     auto* row = new QHBoxLayout;
     add_ = new QPushButton(tr("&Add node"), this);
@@ -88,7 +88,7 @@ NodesPage::NodesPage(MachineEditSession* session, QWidget* parent)
     summary_->setObjectName("nodes-summary");
     row->addWidget(summary_, 1);
     lay->addLayout(row);
-    srat_ = new QCheckBox(tr("Describe the node to the kernel (ACPI SRAT and SLIT)"), this);
+    srat_ = new QCheckBox(tr("Describe the NUMA layout to the kernel (ACPI SRAT and SLIT)"), this);
     srat_->setToolTip(tr("With one node, a machine may have no NUMA tables at all (qemu without "
                          "-numa): the kernel prints \"No NUMA configuration found\" and makes one "
                          "node of all memory. Two or more nodes always need them."));
@@ -106,11 +106,29 @@ NodesPage::NodesPage(MachineEditSession* session, QWidget* parent)
     distance_table_->setSelectionBehavior(QAbstractItemView::SelectItems);
     distance_table_->horizontalHeader()->setStretchLastSection(false);
     distance_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    lay->addWidget(distance_table_, 2);
+    lay->addWidget(distance_table_);
     lay->addWidget(hint(tr("10 is a node's distance to itself; remote distances are 11…255 "
                            "(20 is usual, 30+ for a far socket). Editing one entry sets the "
                            "way back too. The zonelists try nodes nearest first."),
                         this));
+    lay->addSpacing(6);
+    lay->addWidget(hint(tr("How the nodes become addresses (as qemu lays them out): each node "
+                           "takes the next part of the RAM in order, node 0 from address 0. "
+                           "Node 0 loses 640K–1M to the legacy PC hole; with 2.75G of RAM or "
+                           "more only 2G stay below the PCI hole and the rest starts at 4G, so a "
+                           "node can straddle the hole. The kernel then cuts each node into "
+                           "zones: DMA below 16M, DMA32 below 4G, Normal above, and Movable "
+                           "where movablecore= or kernelcore= say."),
+                        this));
+    lay->addStretch(1);
+    // Both tables as tall as their rows (up to 8 nodes, then they scroll).
+    for (QTableView* t : {nodes_table_, distance_table_}) {
+        auto fit = [t] { fitTableHeight(t, 8); };
+        connect(t->model(), &QAbstractItemModel::rowsInserted, t, fit);
+        connect(t->model(), &QAbstractItemModel::rowsRemoved, t, fit);
+        connect(t->model(), &QAbstractItemModel::modelReset, t, fit);
+        fit();
+    }
 
     connect(add_, &QPushButton::clicked, this, [this] { nodes_->addNode(); });
     connect(remove_, &QPushButton::clicked, this, [this] {

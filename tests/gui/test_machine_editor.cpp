@@ -125,6 +125,7 @@ class MachineEditorTest : public QObject {
     void savedFileRoundTrips();
     void shippedScenariosSurviveTheEditor_data();
     void shippedScenariosSurviveTheEditor();
+    void customRangesKeepTheirRam();
     void menuOpensEditorAndSavedMachine();
     void previewRunsOnAWorkerThread();
 
@@ -421,6 +422,24 @@ void MachineEditorTest::shippedScenariosSurviveTheEditor() {
     ojson expect = original;
     expect["machine"]["cmdline"] = s.draft().cmdline;
     QCOMPARE(QString::fromStdString(edited.dump()), QString::fromStdString(expect.dump()));
+}
+
+// 03's node 0 spans the PCI hole ([0, 5G) holds 3G of RAM): the editor
+// shows each node's RAM, and editing a size lays out a machine with as much.
+void MachineEditorTest::customRangesKeepTheirRam() {
+    MachineEditorDialog dlg;
+    QVERIFY(dlg.loadScenarioFile(MMSIM_SCENARIOS "/03-nodes-and-zones.json"));
+    const MachineDraft& d = dlg.session()->draft();
+    QVERIFY(d.custom_ranges);
+    QCOMPARE(d.nodes[0].memory_text, std::string("3G"));
+    QCOMPARE(d.nodes[1].memory_text, std::string("3G"));
+    auto* nodes = dlg.nodesPage()->nodesModel();
+    QVERIFY(nodes->setData(nodes->index(1, EditorNodesModel::Memory), "3G"));
+    QVERIFY(!d.custom_ranges);
+    QCOMPARE(d.totalMemory(), 6ull << 30);
+    QCOMPARE(ramOfE820(d.e820), 6ull << 30); // the scenario's own map holds as much
+    QVERIFY(dlg.waitForPreview());
+    QVERIFY2(dlg.canSave(), qPrintable(dlg.bannerText()));
 }
 
 void MachineEditorTest::menuOpensEditorAndSavedMachine() {
