@@ -68,9 +68,9 @@ QVariant EditorE820Model::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (col) {
         case Start:
-            return hexAddr(e.addr);
+            return hexShort(e.addr);
         case End:
-            return hexAddr(last);
+            return hexShort(last);
         case Size:
             return humanSize(e.size);
         case Type:

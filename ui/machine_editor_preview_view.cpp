@@ -78,9 +78,11 @@ MachinePreviewView::MachinePreviewView(QWidget* parent) : QWidget(parent) {
     zones_table_->setModel(zones_);
     zones_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     zones_table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    // Stretched columns that always fit: a narrow window elides a number
+    // (its tooltip has it) rather than hiding the last columns.
     zones_table_->horizontalHeader()->setMinimumSectionSize(
-        zones_table_->fontMetrics().horizontalAdvance(QStringLiteral("0000000")));
-    zones_table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+        zones_table_->fontMetrics().horizontalAdvance(QStringLiteral("00000")) + 12);
+    zones_table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     zones_table_->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     zones_table_->setMinimumHeight(zones_table_->verticalHeader()->defaultSectionSize() * 4);
     // Right after boot free is managed less the per-CPU lists, and the start
