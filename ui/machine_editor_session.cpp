@@ -4,6 +4,8 @@
 
 #include <QFile>
 
+#include <algorithm>
+
 namespace mmsim::ui {
 
 int MachineEditSession::partBit(DraftPart p) {
@@ -26,7 +28,7 @@ int MachineEditSession::partBit(DraftPart p) {
 
 MachineEditSession::MachineEditSession(QObject* parent)
     : QObject(parent), draft_(MachineDraft::newMachine()) {
-    issues_ = draft_.issues();
+    recheck();
 }
 
 bool MachineEditSession::hasErrors() const {
@@ -51,10 +53,51 @@ bool MachineEditSession::hasError(DraftPart part, int row, int column) const {
     return false;
 }
 
+namespace {
+
+// The highest "cpu" any object inside v names, or -1.
+long highestCpu(const nlohmann::ordered_json& v) {
+    long best = -1;
+    if (v.is_object()) {
+        for (const auto& [key, x] : v.items()) {
+            if (key == "cpu" && x.is_number_integer()) best = std::max(best, x.get<long>());
+            best = std::max(best, highestCpu(x));
+        }
+    } else if (v.is_array()) {
+        for (const auto& x : v)
+            best = std::max(best, highestCpu(x));
+    }
+    return best;
+}
+
+} // namespace
+
+void MachineEditSession::recheck() {
+    issues_ = draft_.issues();
+    // Kept steps that name a CPU the machine no longer has would be refused
+    // when they run (mmsim-cli check exits 2): an error here.
+    if (keep_steps_ && !source_.isNew() && source_.document.contains("steps")) {
+        const auto& steps = source_.document["steps"];
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            const long cpu = highestCpu(steps[i]);
+            if (cpu >= draft_.total_cpus) {
+                issues_.insert(issues_.begin(),
+                               DraftIssue{DraftPart::Scenario, -1, -1,
+                                          "kept step " + std::to_string(i) + " runs on CPU " +
+                                              std::to_string(cpu) + " but the machine has " +
+                                              std::to_string(draft_.total_cpus) +
+                                              " CPU(s): add CPUs, or do not keep the steps",
+                                          true});
+                break;
+            }
+        }
+    }
+}
+
 void MachineEditSession::edit(int parts, const std::function<void(MachineDraft&)>& fn,
                               QObject* origin) {
     fn(draft_);
-    issues_ = draft_.issues();
+    recheck();
     emit changed(parts, origin);
 }
 
@@ -62,7 +105,7 @@ void MachineEditSession::load(MachineDraft d, DraftSource source) {
     draft_ = std::move(d);
     source_ = std::move(source);
     keep_steps_ = source_.steps > 0;
-    issues_ = draft_.issues();
+    recheck();
     emit changed(AllParts, nullptr);
 }
 
@@ -87,6 +130,7 @@ bool MachineEditSession::loadFile(const QString& path, QString* error) {
 void MachineEditSession::setKeepSteps(bool on) {
     if (on == keep_steps_) return;
     keep_steps_ = on;
+    recheck();
     emit changed(ScenarioPart, nullptr);
 }
 

@@ -63,6 +63,7 @@ class MachineEditSession : public QObject {
     void rejected(const QString& why);
 
   private:
+    void recheck();
     MachineDraft draft_;
     DraftSource source_;
     std::vector<DraftIssue> issues_;

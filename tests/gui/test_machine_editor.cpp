@@ -310,6 +310,8 @@ void MachineEditorTest::invalidInputDisablesSave_data() {
                                     << "classic SLAB was removed";
     QTest::newRow("movablecore that does not parse") << "cmdline"
                                                      << "movablecore";
+    QTest::newRow("a kept step's CPU is gone") << "cpu"
+                                               << "runs on CPU 1 but the machine has 1 CPU(s)";
     QTest::newRow("core: no usable entry of 1M")
         << "core"
         << "Core refuses this machine: the auto boot needs at least 1 MiB";
@@ -349,6 +351,13 @@ void MachineEditorTest::invalidInputDisablesSave() {
     } else if (edit == "cmdline") {
         QTest::keyClicks(dlg.kernelPage()->optionEdit("movablecore"), "12Q");
         QVERIFY(dlg.kernelPage()->cmdlineError()->isVisibleTo(dlg.kernelPage()));
+    } else if (edit == "cpu") {
+        QString err;
+        QVERIFY2(dlg.loadScenarioFile(MMSIM_SCENARIOS "/default.json", &err), qPrintable(err));
+        QVERIFY(dlg.session()->keepSteps());
+        QVERIFY(dlg.waitForPreview());
+        QVERIFY(dlg.canSave());
+        QVERIFY(nodes->setData(nodes->index(1, EditorNodesModel::Cpus), 0)); // steps use CPU 1
     } else if (edit == "core") {
         // 1.1M usable in two pieces: enough for the editor, not for core's
         // auto boot, which wants one usable entry of at least 1M.
