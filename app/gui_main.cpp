@@ -1,12 +1,15 @@
 // mmsim: the desktop front end. A thin program over ui/ and core/.
 //   mmsim [SCENARIO] [--scenario F] [--step N] [--view NAME] [--theme dark|light]
 //         [--size WxH] [--screenshot out.png] [--micro K] [--break SPEC]...
+//         [--machine-editor]
 // With --screenshot the window is rendered after N steps with that view in
 // front, saved as PNG and the program exits (headless: the offscreen
 // platform unless QT_QPA_PLATFORM says otherwise).
 #include "app/quiet_qt.h"
 #include "ui/breakpoints_dock.h"
 #include "ui/buddy_view.h"
+#include "ui/machine_editor.h"
+#include "ui/machine_editor_actions.h"
 #include "ui/main_window.h"
 #include "ui/slab_view.h"
 
@@ -52,6 +55,35 @@ int fail(const QString& msg, int code = 2) {
     return code;
 }
 
+// --machine-editor: the machine editor over the window, on the machine of
+// the scenario given (else a new machine); with --screenshot the editor is
+// what is rendered, once its preview is ready.
+int machineEditor(QApplication& app, mmsim::ui::MainWindow& w, const QString& path, bool headless,
+                  const QString& png, int width, int height, const QString& page) {
+    if (!headless) {
+        if (!mmsim::ui::openMachineEditor(&w, path)) return 2;
+        return app.exec();
+    }
+    mmsim::ui::MachineEditorDialog dlg(&w);
+    QString error;
+    if (!path.isEmpty() && !dlg.loadScenarioFile(path, &error)) return fail(error);
+    if (!page.isEmpty() && !dlg.showPage(page))
+        return fail(QString("unknown editor page '%1' (nodes, e820, kernel, scenario)").arg(page));
+    dlg.resize(width, height);
+    dlg.show();
+    if (!dlg.waitForPreview()) return fail("the machine editor's preview did not finish");
+    QTimer::singleShot(100, &dlg, [&] {
+        dlg.waitForPreview();
+        QImage img = dlg.grab().toImage();
+        if (img.size() != QSize(width, height))
+            img = img.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        const bool ok = img.save(png, "PNG");
+        if (!ok) std::fprintf(stderr, "mmsim: cannot write %s\n", qPrintable(png));
+        QApplication::exit(ok ? 0 : 1);
+    });
+    return app.exec();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -87,7 +119,10 @@ int main(int argc, char** argv) {
     QCommandLineOption micro("micro", "then K micro-steps (one event each)", "K");
     QCommandLineOption brk("break", "a breakpoint (as mmsim-cli run --break; repeatable); with "
                            "one, the window runs to the first hit after the steps", "spec");
-    p.addOptions({scen, step, view, theme, size, shot, micro, brk});
+    QCommandLineOption editor("machine-editor", "open the machine editor on the scenario's machine "
+                              "(no scenario: a new machine; --view: nodes, e820, kernel or "
+                              "scenario)");
+    p.addOptions({scen, step, view, theme, size, shot, micro, brk, editor});
     p.process(app);
 
     mmsim::ui::Theme th = mmsim::ui::Theme::Light;
@@ -144,7 +179,7 @@ int main(int argc, char** argv) {
     }
     for (int i = 0, k = p.value(micro).toInt(); i < k; ++i)
         w.microStep();
-    if (p.isSet(view) && !w.showView(p.value(view))) {
+    if (p.isSet(view) && !p.isSet(editor) && !w.showView(p.value(view))) {
         const QString msg =
             QString("unknown view '%1' (%2, or a /proc view such as zoneinfo)")
                 .arg(p.value(view), mmsim::ui::MainWindow::viewNames().join(", "));
@@ -153,6 +188,11 @@ int main(int argc, char** argv) {
     }
     if (headless || p.isSet(size)) w.resize(width, height);
     w.show();
+    if (p.isSet(editor)) {
+        const bool given = p.isSet(scen) || !p.positionalArguments().isEmpty();
+        return machineEditor(app, w, given ? path : QString(), headless, p.value(shot), width,
+                             height, p.value(view)); // --view: the editor's page
+    }
     if (headless) {
         w.waitIdle();
         QTimer::singleShot(100, &w, [&] {

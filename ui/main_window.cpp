@@ -1,4 +1,5 @@
 #include "ui/main_window.h"
+#include "ui/machine_editor_actions.h"
 
 #include "core/import_dmesg.h"
 #include "core/simulation.h"
@@ -169,6 +170,7 @@ void MainWindow::buildMenus() {
     QAction* imp = file->addAction(tr("&Import boot log…"), this, &MainWindow::importDialog);
     imp->setToolTip(tr("Build a scenario from a real machine's dmesg (import_dmesg) and open "
                        "it"));
+    addMachineEditorActions(this, file); // New machine…, Edit machine…
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 

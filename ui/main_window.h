@@ -53,6 +53,8 @@ class MainWindow : public QMainWindow {
     // (the message, with file:line:col, is in lastError()).
     bool openScenario(const QString& path, bool interactive = true);
     const QString& lastError() const { return last_error_; }
+    // The scenario file shown (empty before the first one).
+    const QString& scenarioPath() const { return path_; }
     // Timeline commands; they run on the simulation thread.
     void stepForward();
     void stepBack();

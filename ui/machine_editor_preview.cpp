@@ -1,0 +1,136 @@
+#include "ui/machine_editor_preview.h"
+
+#include "core/e820.h"
+#include "core/error.h"
+#include "core/report.h"
+#include "core/simulation.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+
+namespace mmsim::ui {
+
+namespace {
+
+std::vector<E820Row> rows(const E820Table& t) {
+    std::vector<E820Row> out;
+    for (const E820Entry& e : t.entries())
+        out.push_back({e.addr, e.size, e.type, QString::fromStdString(e820TypeName(e.type))});
+    return out;
+}
+
+void copyNodes(const BootState& st, MachinePreview& p) {
+    for (const Node& n : st.mm.nodes) {
+        NodeSnap ns;
+        ns.nid = n.nid;
+        ns.online = n.online;
+        ns.has_memory = n.has_memory;
+        ns.start_pfn = n.node_start_pfn;
+        ns.spanned = n.node_spanned_pages;
+        ns.present = n.node_present_pages;
+        ns.cpus = n.cpus;
+        for (const Zone& z : n.zones) {
+            ZoneSnap zs;
+            zs.nid = z.nid;
+            zs.idx = z.idx;
+            zs.name = QString::fromLatin1(z.name());
+            zs.start_pfn = z.zone_start_pfn;
+            zs.spanned = z.spanned_pages;
+            zs.present = z.present_pages;
+            zs.managed = z.managed_pages;
+            zs.free = z.free_area.freePages();
+            zs.wmark = {z.minWmark(), z.lowWmark(), z.highWmark()};
+            zs.lowmem_reserve.assign(z.lowmem_reserve.begin(), z.lowmem_reserve.end());
+            ns.zones.push_back(std::move(zs));
+        }
+        for (const Zone* z : n.zonelist)
+            if (z) ns.zonelist.push_back({z->nid, z->idx, QString::fromLatin1(z->name())});
+        p.nodes.push_back(std::move(ns));
+    }
+}
+
+} // namespace
+
+MachinePreview computeMachinePreview(const std::string& scenario_text, quint64 serial) {
+    MachinePreview p;
+    p.serial = serial;
+    QElapsedTimer clock;
+    clock.start();
+    try {
+        Simulation sim(loadScenario(scenario_text, "<machine editor>"));
+        // The boot: the auto boot is one operation, an explicit boot its
+        // memblock steps; the lesson's steps are not run.
+        while (!sim.done()) {
+            const Op::Kind k = sim.program().ops[sim.executed()].kind;
+            if (k != Op::AutoBoot && k != Op::BootStep) break;
+            sim.step();
+        }
+        const BootState& st = sim.state();
+        p.release = QString::fromStdString(st.mm.profile.release());
+        p.bios_e820 = rows(st.bios_e820);
+        p.e820 = rows(st.e820);
+        copyNodes(st, p);
+        p.totalram_pages = st.mm.totalram_pages;
+        try {
+            p.boot_lines = QString::fromStdString(renderView(sim, "boot"));
+        } catch (const std::exception& e) {
+            p.boot_lines = QString::fromStdString(e.what());
+        }
+        p.ok = true;
+    } catch (const InputError& e) {
+        p.error = QString::fromStdString(e.message());
+        p.where = QString::fromStdString(e.pointer());
+        p.full = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {
+        p.error = p.full = QString::fromStdString(e.what());
+    }
+    p.boot_ms = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    return p;
+}
+
+MachinePreviewRunner::MachinePreviewRunner(QObject* parent)
+    : QObject(parent), latest_(std::make_shared<std::atomic<quint64>>(0)) {
+    qRegisterMetaType<MachinePreviewPtr>();
+    thread_ = new QThread(this);
+    thread_->setObjectName(QStringLiteral("machine-preview"));
+    worker_ = new QObject;
+    worker_->moveToThread(thread_);
+    connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_->start();
+}
+
+MachinePreviewRunner::~MachinePreviewRunner() {
+    latest_->store(~0ull); // whatever is queued is out of date
+    thread_->quit();
+    thread_->wait();
+}
+
+quint64 MachinePreviewRunner::request(std::string scenario_text) {
+    const quint64 serial = latest_->load() + 1;
+    latest_->store(serial);
+    // The runner outlives every worker call (its destructor waits for the
+    // thread), and a call queued to it dies with it.
+    MachinePreviewRunner* self = this;
+    auto latest = latest_;
+    QMetaObject::invokeMethod(
+        worker_,
+        [self, latest, serial, text = std::move(scenario_text)] {
+            if (latest->load() != serial) return; // overtaken before it started
+            auto m = std::make_shared<MachinePreview>(computeMachinePreview(text, serial));
+            m->on_worker = QThread::currentThread() != self->thread();
+            MachinePreviewPtr p = std::move(m);
+            if (latest->load() != serial) return;
+            QMetaObject::invokeMethod(
+                self,
+                [self, p] {
+                    if (self->latest_->load() != p->serial) return;
+                    self->delivered_ = p->serial;
+                    emit self->ready(p);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+    return serial;
+}
+
+} // namespace mmsim::ui
