@@ -420,6 +420,71 @@ TEST(CmaScenario, CmaOptionNeedsConfigCmaAndTheAutoBoot) {
     EXPECT_EQ(parseCmdline("cma=16M").cma->limit, 0u);
 }
 
+TEST(CmaScenario, ExplicitBootRefusesTheOption) {
+    const std::string text = R"({"format": "mmsim-scenario/1", "machine": {"e820": [],
+        "cmdline": "cma=16M", "kernel": {"cma": true}},
+        "boot": [{"op": "memblock_add", "base": "16M", "size": "496M"}]})";
+    try {
+        loadScenario(text, "bad.json");
+        FAIL() << "cma= with an explicit boot loaded";
+    } catch (const InputError& e) {
+        EXPECT_NE(e.message().find("auto boot"), std::string::npos) << e.message();
+    }
+}
+
+// A fixed area across the DMA/DMA32 boundary (16 MiB; the kernel image
+// moved out of the way to 64 MiB) is reserved but not in one zone, so
+// cma_activate_area() gives its pages to the buddy allocator as ordinary
+// memory, page by page, and drops the area.
+TEST_P(Cma, AreaAcrossTwoZonesIsNotActivated) {
+    const std::string text = strprintf(
+        R"({"format": "mmsim-scenario/1", "machine": {"cpus": 1, "e820": [
+        {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
+        {"addr": "0x100000", "size": "0x3ff00000", "type": "usable"}],
+        "kernel_image": {"addr": "0x4000000", "size": "0x2c00000"},
+        "cmdline": "cma=4M@0xe00000", "kernel": {"version": "%s", "cma": true, "pcp": false}}})",
+        GetParam().c_str());
+    auto sim = boot(text);
+    EXPECT_EQ(cmaLines(*sim),
+              (std::vector<std::string>{"cma: Reserved 4 MiB at 0x0000000000e00000" + nodeSuffix(),
+                                        "cma: CMA area reserved could not be activated"}));
+    const MmModel& mm = sim->state().mm;
+    EXPECT_EQ(mm.totalcma_pages, 0u);
+    for (const Zone& z : mm.nodes[0].zones) {
+        EXPECT_EQ(z.cma_pages, 0u);
+        if (z.populated()) {
+            EXPECT_EQ(pageblockCounts(z).n[MIGRATE_CMA], 0u);
+        }
+    }
+    // Its pages are free memory all the same, in both zones.
+    EXPECT_NE(mm.nodes[0].zones[ZONE_DMA].free_area.findContaining(0xe00, nullptr), nullptr);
+    EXPECT_NE(mm.nodes[0].zones[ZONE_DMA32].free_area.findContaining(0x11ff, nullptr), nullptr);
+    EXPECT_EQ(checkBuddyInvariants(mm), "");
+}
+
+// With per-CPU lists: a CMA page freed waits on the MOVABLE list (there is
+// no CMA list) and goes back to the CMA free list when drained.
+TEST_P(Cma, FreedCmaPageWaitsOnTheMovablePcpList) {
+    auto sim = boot(machine1G(GetParam(), "cma=768M", true, true));
+    MmModel& mm = sim->state().mm;
+    Zone& z = mm.nodes[0].zones[ZONE_DMA32];
+    const AllocOutcome a = alloc(*sim, "GFP_HIGHUSER_MOVABLE", 0);
+    ASSERT_TRUE(a.ok);
+    ASSERT_TRUE(inCma(*sim, a));
+    drainAllPages(mm);
+    const std::uint64_t cma_free = z.free_area.freePagesOf(MIGRATE_CMA);
+    EventSink ev;
+    ASSERT_TRUE(freePages(mm, a.pfn, 0, &ev, 0).ok);
+    bool on_movable = false;
+    for (const BuddyEvent& e : ev)
+        if (e.kind == BuddyEvent::pcp_free) on_movable = e.mt == MIGRATE_MOVABLE && e.pfn == a.pfn;
+    EXPECT_TRUE(on_movable);
+    EXPECT_EQ(z.free_area.freePagesOf(MIGRATE_CMA), cma_free);
+    drainAllPages(mm);
+    EXPECT_EQ(z.free_area.freePagesOf(MIGRATE_CMA), cma_free + 1);
+    EXPECT_EQ(checkBuddyInvariants(mm), "");
+}
+
 TEST(CmaScenario, LimitKeepsATopDownAreaBelowIt) {
     // cma=SIZE@0-LIMIT: base 0 is not fixed; the area goes top-down below LIMIT.
     auto sim = boot(machine1G("6.12", "cma=16M@0-0x20000000", true, false));
