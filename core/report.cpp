@@ -142,11 +142,12 @@ std::string viewZoneinfo(const BootState& st, int cpus) {
                 out += '\n';
                 continue;
             }
+            const unsigned long nr_free_cma = z.free_area.freePagesOf(MIGRATE_CMA);
             for (const std::string& s : zone_stats)
-                out += strprintf("\n      %-12s %lu", s.c_str(), s == "nr_free_pages"  ? nr_free
-                                                            : s == "nr_free_cma"
-                                                                ? (unsigned long)z.free_area.freePagesOf(MIGRATE_CMA)
-                                                                : 0ul);
+                out += strprintf("\n      %-12s %lu", s.c_str(),
+                                 s == "nr_free_pages" ? nr_free
+                                 : s == "nr_free_cma" ? nr_free_cma
+                                                      : 0ul);
             for (const char* s : numa_stats) out += strprintf("\n      %-12s %lu", s, 0ul);
             out += "\n  pagesets";
             for (int cpu = 0; cpu < cpus; ++cpu) {
