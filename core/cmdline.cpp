@@ -72,6 +72,28 @@ static void parseMemmap(const std::string& val, CmdlineOptions& o) {
     }
 }
 
+static CmaOption parseCma(const std::string& val) {
+    // early_cma(): size, then '@' base, then '-' limit.
+    CmaOption c;
+    std::size_t end = 0;
+    c.size = needSize("cma", val, end);
+    if (end == val.size()) return c;
+    if (val[end] != '@') throw std::invalid_argument("trailing text in 'cma=" + val + "'");
+    std::string rest = val.substr(end + 1);
+    std::size_t e2 = 0;
+    c.base = needSize("cma", rest, e2);
+    if (e2 == rest.size()) {
+        c.limit = c.base + c.size;
+        return c;
+    }
+    if (rest[e2] != '-') throw std::invalid_argument("trailing text in 'cma=" + val + "'");
+    std::string lim = rest.substr(e2 + 1);
+    std::size_t e3 = 0;
+    c.limit = needSize("cma", lim, e3);
+    if (e3 != lim.size()) throw std::invalid_argument("trailing text in 'cma=" + val + "'");
+    return c;
+}
+
 CmdlineOptions parseCmdline(const std::string& cmdline) {
     CmdlineOptions o;
     std::istringstream in(cmdline);
@@ -94,6 +116,8 @@ CmdlineOptions parseCmdline(const std::string& cmdline) {
             else o.kernelcore = parseCore(key, val);
         } else if (key == "movable_node") {
             o.movable_node = true;
+        } else if (key == "cma") {
+            o.cma = parseCma(val);
         } else if (key == "memblock" && val == "debug") {
             o.memblock_debug = true;
         }

@@ -1,5 +1,5 @@
 // The kernel command-line options that shape physical memory: mem=,
-// memmap=, movablecore=, kernelcore=, movable_node, memblock=debug.
+// memmap=, movablecore=, kernelcore=, movable_node, memblock=debug, cma=.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,15 @@ struct CoreAmount {
     unsigned percent = 0; // non-zero: a percentage of all memory
 };
 
+// cma=size[@base[-limit]] (kernel/dma/contiguous.c early_cma): the default
+// global CMA area. Without a limit, base+size is the limit, which with a
+// non-zero base fixes the area at base.
+struct CmaOption {
+    std::uint64_t size = 0;
+    std::uint64_t base = 0;
+    std::uint64_t limit = 0; // 0: none
+};
+
 struct CmdlineOptions {
     std::optional<std::uint64_t> mem; // mem=
     std::vector<MemmapOption> memmap;  // memmap=, in command-line order
@@ -29,6 +38,7 @@ struct CmdlineOptions {
     bool kernelcore_mirror = false;
     bool movable_node = false;
     bool memblock_debug = false;
+    std::optional<CmaOption> cma; // cma= (a CONFIG_CMA kernel's option)
 };
 
 // Parses the options mmsim models and ignores the others. Throws

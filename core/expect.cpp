@@ -129,7 +129,7 @@ std::vector<NamedValue> makeValues() {
 }
 
 const char* const kMigratetypeNames[] = {"Unmovable", "Movable", "Reclaimable", "HighAtomic",
-                                         "Isolate"};
+                                         "CMA",       "Isolate"};
 
 std::string numberText(const json& v) {
     return v.is_string() ? v.get<std::string>() : v.dump();
@@ -245,7 +245,7 @@ void parseValueParams(const json& obj, const std::string& ptr, ValueQuery& q) {
         const json& m = obj["migratetype"];
         if (!m.is_string() || migratetypeByName(m.get<std::string>()) < 0)
             throw SpecError{ptr + "/migratetype", "migratetype must be one of Unmovable, Movable, "
-                                                  "Reclaimable, HighAtomic, Isolate"};
+                                                  "Reclaimable, HighAtomic, CMA, Isolate"};
         q.mt = migratetypeByName(m.get<std::string>());
     }
     if (obj.contains("cache")) {

@@ -79,7 +79,8 @@ std::string takeParagraph(const EventSink& ev, std::size_t i, std::size_t* next)
 } // namespace
 
 const char* migratetypeUpper(int mt) {
-    static const char* const n[] = {"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC", "ISOLATE"};
+    static const char* const n[] = {"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC", "CMA",
+                                    "ISOLATE"};
     return mt >= 0 && mt < MIGRATE_TYPES ? n[mt] : "?";
 }
 

@@ -6,7 +6,7 @@ namespace mmsim {
 
 const char* migratetypeName(int mt) {
     static const char* const names[] = {"Unmovable", "Movable", "Reclaimable", "HighAtomic",
-                                        "Isolate"};
+                                        "CMA",        "Isolate"};
     return mt >= 0 && mt < MIGRATE_TYPES ? names[mt] : "?";
 }
 

@@ -23,16 +23,34 @@
 
 namespace mmsim {
 
+// The kernel's enum migratetype with CONFIG_CMA and CONFIG_MEMORY_ISOLATION.
+// A kernel built without CONFIG_CMA has no MIGRATE_CMA and numbers ISOLATE
+// 4: migratetypeNumber() gives the number such a kernel prints, and the
+// views leave the CMA type out (migratetypeShown()).
 enum MigrateType : int {
     MIGRATE_UNMOVABLE = 0,
     MIGRATE_MOVABLE,
     MIGRATE_RECLAIMABLE,
     MIGRATE_HIGHATOMIC,
+    MIGRATE_CMA,
     MIGRATE_ISOLATE,
     MIGRATE_TYPES
 };
 constexpr int MIGRATE_PCPTYPES = 3;
 const char* migratetypeName(int mt);
+// The kernel's number for mt (as its tracepoints print it), with or
+// without CONFIG_CMA; -1 stays -1.
+inline int migratetypeNumber(int mt, bool cma) {
+    return !cma && mt == MIGRATE_ISOLATE ? MIGRATE_CMA : mt;
+}
+// Whether a kernel with or without CONFIG_CMA has the type.
+inline bool migratetypeShown(int mt, bool cma) {
+    return cma || mt != MIGRATE_CMA;
+}
+// MIGRATE_TYPES of that kernel.
+inline int kernelMigrateTypes(bool cma) {
+    return cma ? MIGRATE_TYPES : MIGRATE_TYPES - 1;
+}
 inline bool migratetypeIsMergeable(int mt) {
     return mt < MIGRATE_PCPTYPES;
 }
@@ -184,7 +202,7 @@ class FreeArea {
     std::uint64_t freePagesOf(int mt) const { return free_pages_mt_[mt]; }
     std::size_t blockCount() const { return blocks_.size(); }
 
-    // Every free block, list by list (order 0..10, type 0..4, head to tail).
+    // Every free block, list by list (order 0..10, type 0..5, head to tail).
     template <class F> void forEachBlock(F&& f) const {
         for (int o = 0; o < NR_PAGE_ORDERS; ++o)
             for (int mt = 0; mt < MIGRATE_TYPES; ++mt)

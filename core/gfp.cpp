@@ -166,7 +166,7 @@ unsigned gfpToAllocFlags(gfp_t gfp, int order) {
         }
         if (flags & allocflag::MIN_RESERVE) flags &= ~allocflag::CPUSET;
     }
-    return flags; // no CMA in Debian's kernels: ALLOC_CMA never set
+    return flags; // ALLOC_CMA: added by the caller when CONFIG_CMA is on
 }
 
 unsigned gfpPfmemallocFlags(gfp_t gfp) {

@@ -45,6 +45,16 @@ struct MmModel {
     bool pcp_enabled = true;         // "kernel": {"pcp": false} sends everything to the buddy lists
     bool pcp_free_high_batch = true; // PCPF_FREE_HIGH_BATCH: the LLC share exceeds 3 batches
     WatermarkSysctl sysctl;
+    // CMA areas reserved at boot (cma.cpp), in declaration order, and
+    // totalcma_pages (their pages, counted from the reservation on).
+    struct CmaArea {
+        std::string name;
+        phys_addr_t base = 0;
+        std::uint64_t count = 0; // pages
+        bool activated = false;
+    };
+    std::vector<CmaArea> cma_areas;
+    std::uint64_t totalcma_pages = 0;
     std::uint64_t totalram_pages = 0;
     std::uint64_t totalreserve_pages = 0;
     std::vector<std::string> boot_lines; // the kernel's boot lines, in order

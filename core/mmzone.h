@@ -31,6 +31,7 @@ struct Zone {
     std::uint64_t spanned_pages = 0;
     std::uint64_t present_pages = 0;
     std::uint64_t managed_pages = 0;
+    std::uint64_t cma_pages = 0; // pages of CMA areas released here (zone->cma_pages)
     std::array<std::uint64_t, NR_WMARK> watermark{};
     std::uint64_t watermark_boost = 0;
     std::array<std::uint64_t, MAX_NR_ZONES> lowmem_reserve{};

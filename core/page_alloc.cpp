@@ -100,6 +100,9 @@ Wmark zoneWatermarkOk(const MmModel& mm, const Zone& z, int order, std::int64_t 
         unusable += static_cast<std::int64_t>(mm.profile.watermarkHidesFreeHighatomic()
                                                   ? z.free_area.freePagesOf(MIGRATE_HIGHATOMIC)
                                                   : z.nr_reserved_highatomic);
+    // Free CMA pages do not count for a request that may not use them.
+    if (!(flags & allocflag::CMA))
+        unusable += static_cast<std::int64_t>(z.free_area.freePagesOf(MIGRATE_CMA));
     free_pages -= unusable;
     std::int64_t min = mark;
     if (flags & allocflag::RESERVES) {
@@ -116,6 +119,7 @@ Wmark zoneWatermarkOk(const MmModel& mm, const Zone& z, int order, std::int64_t 
         if (!z.free_area.nrFree(o)) continue;
         for (int mt = 0; mt < MIGRATE_PCPTYPES; ++mt)
             if (!z.free_area.empty(o, mt)) return Wmark::Ok;
+        if ((flags & allocflag::CMA) && !z.free_area.empty(o, MIGRATE_CMA)) return Wmark::Ok;
         if ((flags & (allocflag::HIGHATOMIC | allocflag::OOM)) &&
             !z.free_area.empty(o, MIGRATE_HIGHATOMIC))
             return Wmark::Ok;
@@ -133,6 +137,8 @@ Wmark zoneWatermarkFast(const MmModel& mm, const Zone& z, int order, std::int64_
             reserved = static_cast<std::int64_t>(mm.profile.watermarkHidesFreeHighatomic()
                                                      ? z.free_area.freePagesOf(MIGRATE_HIGHATOMIC)
                                                      : z.nr_reserved_highatomic);
+        if (!(flags & allocflag::CMA))
+            reserved += static_cast<std::int64_t>(z.free_area.freePagesOf(MIGRATE_CMA));
         const std::int64_t usable = free_pages - std::min(free_pages, reserved);
         if (usable > mark + static_cast<std::int64_t>(z.lowmem_reserve[highest_zoneidx]))
             return Wmark::Ok;
@@ -182,11 +188,19 @@ bool checkMark(MmModel& mm, Zone& z, const AllocContext& ac, int mark, unsigned 
     e.pass = r == Wmark::Ok;
     e.alloc_flags = flags;
     if (r != Wmark::Ok && record) {
+        // Free CMA pages do not count for a request without ALLOC_CMA.
+        const std::uint64_t cma_free =
+            (flags & allocflag::CMA) ? 0 : z.free_area.freePagesOf(MIGRATE_CMA);
+        const std::string cma_note =
+            cma_free ? strprintf(" (%llu of them in CMA pageblocks, which this request may not "
+                                 "use)",
+                                 (unsigned long long)cma_free)
+                     : std::string();
         std::string why =
             r == Wmark::BelowMark
-                ? strprintf("%s: free %lld is not above the %s watermark %llu + lowmem_reserve "
+                ? strprintf("%s: free %lld%s is not above the %s watermark %llu + lowmem_reserve "
                             "%llu",
-                            ac.pass, (long long)e.free, markName(mark),
+                            ac.pass, (long long)e.free, cma_note.c_str(), markName(mark),
                             (unsigned long long)mark_pages, (unsigned long long)e.reserve)
                 : strprintf("%s: no free block of order >= %d this request may use", ac.pass,
                             ac.order);
@@ -318,7 +332,10 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
 
     // Fast path: the low watermark; ALLOC_NOFRAGMENT when the preferred zone
     // is Normal and DMA32 is there to take unmovable spill-over.
-    unsigned flags = allocflag::WMARK_LOW;
+    // gfp_to_alloc_flags_cma(): with CONFIG_CMA every movable request may
+    // use the CMA area, in the fast path, the slow path and on the reserves.
+    const unsigned cma_flag = mm.profile.cma && mt == MIGRATE_MOVABLE ? allocflag::CMA : 0u;
+    unsigned flags = allocflag::WMARK_LOW | cma_flag;
     if (req.gfp & gfpbit::KSWAPD_RECLAIM) flags |= allocflag::KSWAPD;
     if (preferred->idx == ZONE_NORMAL) {
         const Zone& dma32 = mm.nodes[static_cast<std::size_t>(preferred->nid)].zones[ZONE_DMA32];
@@ -331,7 +348,7 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     std::string tail;
     if (page == NO_PFN) {
         // Slow path.
-        flags = gfpToAllocFlags(req.gfp, req.order);
+        flags = gfpToAllocFlags(req.gfp, req.order) | cma_flag;
         // wake_all_kswapds(): once per node of the zonelist.
         auto wakeKswapds = [&] {
             if (!(flags & allocflag::KSWAPD)) return;
@@ -354,7 +371,7 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
         page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
         if (page == NO_PFN) {
             if (const unsigned reserve = gfpPfmemallocFlags(req.gfp)) {
-                flags = reserve | (flags & allocflag::KSWAPD);
+                flags = reserve | cma_flag | (flags & allocflag::KSWAPD);
                 ac.pass = "no watermarks";
                 page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
             }

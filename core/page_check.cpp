@@ -120,6 +120,24 @@ std::string zoneCheck(const Zone& z) {
     for (pfn_t p = z.zone_start_pfn; p < z.zone_end_pfn(); p += PAGEBLOCK_NR_PAGES)
         present += z.pageblocks.covers(p) && z.pageblocks.present(z.pageblocks.index(p));
     if (total != present) return zn + "pageblock type counts do not add up";
+    // CMA pageblocks are never retyped: as many as the areas released here,
+    // holding only CMA free blocks and movable allocations.
+    std::uint64_t cma_blocks = 0;
+    for (std::size_t i = 0; i < z.pageblocks.count(); ++i)
+        cma_blocks += z.pageblocks.typeAt(i) == MIGRATE_CMA;
+    if (cma_blocks * PAGEBLOCK_NR_PAGES != z.cma_pages)
+        return zn + strprintf("%llu CMA pageblocks but %llu CMA pages released",
+                              (unsigned long long)cma_blocks, (unsigned long long)z.cma_pages);
+    for (const auto& [p, b] : fa.records())
+        if ((b.mt == MIGRATE_CMA) != (pageblockType(z, p) == MIGRATE_CMA))
+            return zn + strprintf("free block %#llx is on the %s list in a %s pageblock",
+                                  (unsigned long long)p, migratetypeName(b.mt),
+                                  migratetypeName(pageblockType(z, p)));
+    if (z.cma_pages)
+        for (const auto& [p, a] : z.allocated)
+            if (pageblockType(z, p) == MIGRATE_CMA && !a.movable)
+                return zn + strprintf("unmovable block %#llx in a CMA pageblock",
+                                      (unsigned long long)p);
     // 6.12 keeps every free block on its pageblock's list.
     return {};
 }

@@ -78,7 +78,12 @@ const char* buddyEventName(BuddyEvent::Kind k) {
     return "?";
 }
 
-std::string formatBuddyEvent(const BuddyEvent& e, const KernelProfile& p) {
+std::string formatBuddyEvent(const BuddyEvent& event, const KernelProfile& p) {
+    // Migratetypes as the profile's kernel numbers them (ISOLATE is 4
+    // without CONFIG_CMA).
+    BuddyEvent e = event;
+    e.mt = static_cast<std::int8_t>(migratetypeNumber(e.mt, p.cma));
+    e.fallback_mt = static_cast<std::int8_t>(migratetypeNumber(e.fallback_mt, p.cma));
     // A refilled block is what the kernel traces as mm_page_alloc_zone_locked;
     // waking kswapd and entering direct reclaim print as the vmscan
     // tracepoints the kernel fires there (the work itself is not modelled).
@@ -159,8 +164,8 @@ std::string formatBuddyEvent(const BuddyEvent& e, const KernelProfile& p) {
         s += strprintf("%s", where(e).c_str());
         break;
     case BuddyEvent::pcp_refill:
-        s += strprintf("%s order=%d migratetype=%d percpu_refill=1", pageField(e.pfn).c_str(),
-                       e.order, e.mt);
+        s += strprintf("%s order=%d migratetype=%d percpu_refill=%d", pageField(e.pfn).c_str(),
+                       e.order, e.mt, e.mt < MIGRATE_PCPTYPES ? 1 : 0);
         break;
     case BuddyEvent::mm_page_pcpu_drain:
         s += strprintf("%s order=%d migratetype=%d", pageField(e.pfn).c_str(), e.order, e.mt);

@@ -272,9 +272,14 @@ pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_fla
         for (int i = 0; i < batch; ++i) {
             const pfn_t p = rmqueueMode(mm, z, order, mt, alloc_flags, mode, ev);
             if (p == NO_PFN) break;
-            list.push_back({p, static_cast<std::int8_t>(mt)});
+            // A block from the CMA area (__rmqueue_cma_fallback) joins the
+            // request's list; 6.1 records its CMA type in the page, and the
+            // tracepoint names the list it came from.
+            const int got_mt =
+                mm.profile.cma && pageblockType(z, p) == MIGRATE_CMA ? int{MIGRATE_CMA} : mt;
+            list.push_back({p, static_cast<std::int8_t>(got_mt)});
             ++alloced;
-            pcpEvent(ev, BuddyEvent::pcp_refill, z, cpu, p, order, mt).nr =
+            pcpEvent(ev, BuddyEvent::pcp_refill, z, cpu, p, order, got_mt).nr =
                 static_cast<std::uint64_t>(batch);
         }
         pcp.count += alloced << order;

@@ -304,12 +304,43 @@ bool rmqueueFallback61(MmModel& mm, Zone& z, int order, int start_mt, unsigned a
     return true;
 }
 
+// ---- CMA (CONFIG_CMA) ----
+// MIGRATE_CMA pageblocks (cma.cpp released them at boot) serve only
+// requests carrying ALLOC_CMA, i.e. movable ones: whatever is placed there
+// must be movable out again when the area's owner wants it contiguous. No
+// fallback table lists CMA, so the claim/steal paths never take or retype
+// such a block; a request reaches it through __rmqueue_cma_fallback only.
+
+// __rmqueue_cma_fallback()
+pfn_t rmqueueCmaFallback(Zone& z, int order, EventSink* ev) {
+    return rmqueueSmallest(z, order, MIGRATE_CMA, ev);
+}
+
+// The balance rule at the top of __rmqueue() (both profiles): a movable
+// request is served from the CMA area first while the area holds more than
+// half of the zone's free pages (NR_FREE_CMA_PAGES > NR_FREE_PAGES / 2).
+// The kernel reads the zone counters without the per-CPU deltas not yet
+// folded in; mmsim's counters are exact.
+bool cmaBalanceFirst(const MmModel& mm, const Zone& z, unsigned alloc_flags) {
+    if (!mm.profile.cma || !(alloc_flags & allocflag::CMA)) return false;
+    const std::uint64_t nr_free =
+        z.free_area.freePages() - z.free_area.freePagesOf(MIGRATE_ISOLATE);
+    return z.free_area.freePagesOf(MIGRATE_CMA) > nr_free / 2;
+}
+
 pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
               EventSink* ev) {
+    if (cmaBalanceFirst(mm, z, alloc_flags)) {
+        const pfn_t p = rmqueueCmaFallback(z, order, ev);
+        if (p != NO_PFN) return p;
+    }
+    const bool cma = mm.profile.cma && (alloc_flags & allocflag::CMA);
     if (!mm.profile.claimThenSteal()) {
         for (;;) {
-            const pfn_t p = rmqueueSmallest(z, order, mt, ev);
+            pfn_t p = rmqueueSmallest(z, order, mt, ev);
             if (p != NO_PFN) return p;
+            // 6.1: the CMA area before any fallback type.
+            if (cma && (p = rmqueueCmaFallback(z, order, ev)) != NO_PFN) return p;
             if (!rmqueueFallback61(mm, z, order, mt, alloc_flags, ev)) return NO_PFN;
         }
     }
@@ -317,6 +348,13 @@ pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, Rmq
     if (mode == RmqueueMode::Normal) {
         const pfn_t p = rmqueueSmallest(z, order, mt, ev);
         if (p != NO_PFN) return p;
+    }
+    if ((mode == RmqueueMode::Normal || mode == RmqueueMode::Cma) && cma) {
+        const pfn_t p = rmqueueCmaFallback(z, order, ev);
+        if (p != NO_PFN) {
+            mode = RmqueueMode::Cma;
+            return p;
+        }
     }
     if (mode != RmqueueMode::Steal) {
         const pfn_t p = rmqueueClaim(mm, z, order, mt, alloc_flags, ev);

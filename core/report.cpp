@@ -133,7 +133,7 @@ std::string viewZoneinfo(const BootState& st, int cpus) {
             out += strprintf("\n        spanned  %lu\n        present  %lu\n        managed  %lu"
                              "\n        cma      %lu",
                              (unsigned long)z.spanned_pages, (unsigned long)z.present_pages,
-                             (unsigned long)z.managed_pages, 0ul);
+                             (unsigned long)z.managed_pages, (unsigned long)z.cma_pages);
             out += strprintf("\n        protection: (%ld", (long)z.lowmem_reserve[0]);
             for (int i = 1; i < MAX_NR_ZONES; ++i)
                 out += strprintf(", %ld", (long)z.lowmem_reserve[static_cast<size_t>(i)]);
@@ -142,8 +142,12 @@ std::string viewZoneinfo(const BootState& st, int cpus) {
                 out += '\n';
                 continue;
             }
+            const unsigned long nr_free_cma = z.free_area.freePagesOf(MIGRATE_CMA);
             for (const std::string& s : zone_stats)
-                out += strprintf("\n      %-12s %lu", s.c_str(), s == "nr_free_pages" ? nr_free : 0ul);
+                out += strprintf("\n      %-12s %lu", s.c_str(),
+                                 s == "nr_free_pages" ? nr_free
+                                 : s == "nr_free_cma" ? nr_free_cma
+                                                      : 0ul);
             for (const char* s : numa_stats) out += strprintf("\n      %-12s %lu", s, 0ul);
             out += "\n  pagesets";
             for (int cpu = 0; cpu < cpus; ++cpu) {
@@ -215,6 +219,7 @@ std::string viewPagetypeinfo(const BootState& st) {
         for (const Zone& z : n.zones) {
             if (!z.populated()) continue;
             for (int mt = 0; mt < MIGRATE_TYPES; ++mt) {
+                if (!migratetypeShown(mt, st.mm.profile.cma)) continue;
                 out += strprintf("Node %4d, zone %8s, type %12s ", n.nid, z.name(),
                                  migratetypeName(mt));
                 for (int o = 0; o < NR_PAGE_ORDERS; ++o) {
@@ -227,14 +232,17 @@ std::string viewPagetypeinfo(const BootState& st) {
             }
         }
         out += strprintf("\n%-23s", "Number of blocks type ");
-        for (int mt = 0; mt < MIGRATE_TYPES; ++mt) out += strprintf("%12s ", migratetypeName(mt));
+        for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
+            if (migratetypeShown(mt, st.mm.profile.cma))
+                out += strprintf("%12s ", migratetypeName(mt));
         out += '\n';
         for (const Zone& z : n.zones) {
             if (!z.populated()) continue;
             const PageblockCounts c = pageblockCounts(z);
             out += strprintf("Node %d, zone %8s ", n.nid, z.name());
             for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
-                out += strprintf("%12lu ", (unsigned long)c.n[static_cast<std::size_t>(mt)]);
+                if (migratetypeShown(mt, st.mm.profile.cma))
+                    out += strprintf("%12lu ", (unsigned long)c.n[static_cast<std::size_t>(mt)]);
             out += '\n';
         }
     }

@@ -320,6 +320,18 @@ class Loader {
                 fail("/machine/e820", "the auto boot needs at least 1 MiB of usable RAM in e820 "
                                       "(or give an explicit \"boot\" array of memblock steps)");
         }
+        // cma= exists only in a kernel built with CONFIG_CMA; one without
+        // would pass it on to init as an unknown parameter and reserve
+        // nothing, which is never what a scenario giving it means.
+        if (parseCmdline(sc_.machine.cmdline).cma) {
+            if (!sc_.machine.profile.cma)
+                fail("/machine/cmdline",
+                     "cma= needs a kernel built with CONFIG_CMA (Debian's amd64 6.1 and 6.12 "
+                     "kernels are not): add \"cma\": true to machine.kernel");
+            if (!sc_.boot_auto)
+                fail("/machine/cmdline", "cma= needs the auto boot: dma_contiguous_reserve() runs "
+                                         "inside setup_arch()");
+        }
     }
 
   private:
@@ -623,7 +635,7 @@ class Loader {
 
     void kernel(const json& k, const std::string& ptr) {
         getObject(k, ptr, "kernel");
-        checkKeys(k, ptr, {"version", "slab", "pcp", "thp"}, "machine.kernel");
+        checkKeys(k, ptr, {"version", "slab", "pcp", "thp", "cma"}, "machine.kernel");
         MachineSpec& ms = sc_.machine;
         for (const auto& [key, v] : k.items()) {
             std::string p = child(ptr, key);
@@ -647,6 +659,8 @@ class Loader {
                 ms.pcp = getBool(v, p, key);
             } else if (key == "thp") {
                 ms.thp = getBool(v, p, key);
+            } else if (key == "cma") {
+                ms.profile.cma = getBool(v, p, key);
             }
         }
         if (ms.slab == "slab" && !ms.profile.is61())

@@ -190,7 +190,8 @@ std::vector<OpSpec> makeOps() {
                                         "{\"node\": 0, \"zone\": \"Normal\"}"));
         f.push_back(intField("order", false, 0, 10, "the order of nr_free / free_blocks"));
         f.push_back(choice("migratetype", K::Enum, false,
-                           {"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate"},
+                           {"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA",
+                            "Isolate"},
                            "the migratetype of free_blocks / pageblocks"));
         f.push_back(opt("cache", K::String, "the slab cache of active_objs"));
         ops.push_back({"expect", OpPhase::Steps, std::move(f),

@@ -6,6 +6,7 @@
 // stays in the memblock phase, where memblock's state is what one inspects.
 #include "core/simulation.h"
 
+#include "core/cma.h"
 #include "core/strfmt.h"
 
 #include <algorithm>
@@ -274,6 +275,7 @@ void Simulation::doFreeAll() {
     doZonelists();
     if (st_.mm.buddy_ready) return;
     memblockFreeAll(st_.mm, st_.memblock);
+    cmaInitReservedAreas(st_.mm);
     initPerZoneWmarkMin(st_.mm);
     applyWatermarkSysctls(st_.mm);
 }

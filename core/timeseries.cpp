@@ -233,8 +233,9 @@ void SeriesRecorder::ensureColumns(const MmModel& mm) {
              z.idx, fo, -1});
         add({"largest_order." + g, SeriesSet::largest_order, "order", g, z.nid, z.idx, -1, -1});
         for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
-            add({strprintf("pageblocks.%s.%s", g.c_str(), migratetypeName(mt)),
-                 SeriesSet::pageblocks, "pageblocks", g, z.nid, z.idx, -1, mt});
+            if (migratetypeShown(mt, mm.profile.cma))
+                add({strprintf("pageblocks.%s.%s", g.c_str(), migratetypeName(mt)),
+                     SeriesSet::pageblocks, "pageblocks", g, z.nid, z.idx, -1, mt});
         add({"mixed." + g, SeriesSet::mixed, "pageblocks", g, z.nid, z.idx, -1, -1});
     });
     add({"pageblock_steals", SeriesSet::events, "events", "", -1, -1, -1, -1});
@@ -302,7 +303,8 @@ void SeriesRecorder::appendRow(TimeSeries& ts, const StepInput& in, const Interv
         put(fragmentationIndex(fo, info) / 1000.0);
         put(largestFreeOrder(z));
         for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
-            put(static_cast<double>(zc.counts.n[static_cast<std::size_t>(mt)]));
+            if (migratetypeShown(mt, in.mm.profile.cma))
+                put(static_cast<double>(zc.counts.n[static_cast<std::size_t>(mt)]));
         put(static_cast<double>(zc.nr_mixed));
     });
     zones_valid_ = true;

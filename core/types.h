@@ -37,6 +37,10 @@ enum class KernelVersion { V6_1, V6_12 };
 
 struct KernelProfile {
     KernelVersion version = KernelVersion::V6_12;
+    // CONFIG_CMA ("kernel": {"cma": true}): Debian's amd64 builds of both
+    // kernels leave it off, so it is off unless a scenario asks. It adds the
+    // MIGRATE_CMA type (numbered 4, ISOLATE becomes 5) and the cma= option.
+    bool cma = false;
 
     bool is61() const { return version == KernelVersion::V6_1; }
     std::string name() const { return is61() ? "6.1" : "6.12"; }

@@ -18,10 +18,14 @@
 //  9. free_area_init() sizes zones; build_all_zonelists() orders them;
 //     memblock_free_all() hands the free ranges to the buddy allocator;
 //     init_per_zone_wmark_min() sets the watermarks.
+// With CONFIG_CMA, a cma= area is reserved right after NUMA set-up (7) and
+// released to the buddy allocator as MIGRATE_CMA before the watermarks
+// (cma.cpp).
 // Debian's kernel facts (image size, trampoline size, ...) come from the
 // captures in tests/fixtures/kernel; the rest is computed.
 #include "core/x86_setup.h"
 
+#include "core/cma.h"
 #include "core/strfmt.h"
 
 #include <algorithm>
@@ -241,6 +245,9 @@ void x86AutoBoot(BootState& st, const MachineSpec& m) {
 
     x86NumaInit(st, m);
     for (const std::string& l : splitLines(mb.dump())) st.printk(l);
+    // dma_contiguous_reserve(max_pfn_mapped << PAGE_SHIFT): the cma= area
+    // (CONFIG_CMA only). All of RAM is mapped by now.
+    dmaContiguousReserve(st, PFN_PHYS(st.max_pfn));
 
     // sparse_init(): the section root array, then per node its usemaps
     // (56 bytes a section, near NODE_DATA) and its memmap (2 MiB a section).
@@ -276,6 +283,7 @@ void x86AutoBoot(BootState& st, const MachineSpec& m) {
     freeAreaInit(st.mm, mb, st.opts);
     buildAllZonelists(st.mm);
     memblockFreeAll(st.mm, mb);
+    cmaInitReservedAreas(st.mm); // core_initcall, before postcore's watermarks
     initPerZoneWmarkMin(st.mm);
     applyWatermarkSysctls(st.mm);
 

@@ -91,7 +91,7 @@ void buildAllZonelists(MmModel& mm) {
     }
     mm.vm_total_pages = nrFreeZonePages(mm, ZONE_MOVABLE);
     mm.page_group_by_mobility_disabled =
-        mm.vm_total_pages < PAGEBLOCK_NR_PAGES * MIGRATE_TYPES;
+        mm.vm_total_pages < PAGEBLOCK_NR_PAGES * kernelMigrateTypes(mm.profile.cma);
     mm.print(strprintf("Built %u zonelists, mobility grouping %s.  Total pages: %llu", nr_online,
                        mm.page_group_by_mobility_disabled ? "off" : "on",
                        (unsigned long long)mm.vm_total_pages));

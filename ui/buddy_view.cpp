@@ -373,7 +373,10 @@ int BuddyCanvas::lanes() const {
     if (zone_)
         for (int o = 0; o < kOrders; ++o)
             if (zone_->lists[o][mmsim::MIGRATE_ISOLATE].count) return kLanes;
-    return kLanes - 1;
+    if (zone_)
+        for (int o = 0; o < kOrders; ++o)
+            if (zone_->lists[o][mmsim::MIGRATE_CMA].count) return kLanes - 1;
+    return kLanes - 2;
 }
 
 bool BuddyCanvas::headPending(int order, int mt) const {

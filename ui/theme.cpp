@@ -87,8 +87,10 @@ QColor migratetypeColor(int mt, bool dark) {
         return dark ? QColor(0x1C, 0xB8, 0x8A) : QColor(0x00, 0x9E, 0x73); // RECLAIMABLE
     case 3:
         return QColor(0xCC, 0x79, 0xA7); // HIGHATOMIC
+    case 4:
+        return cmaColor(); // CMA
     default:
-        return QColor(0x99, 0x99, 0x99); // ISOLATE (core: MIGRATE_ISOLATE = 4, no CMA)
+        return QColor(0x99, 0x99, 0x99); // ISOLATE (core: MIGRATE_ISOLATE = 5)
     }
 }
 

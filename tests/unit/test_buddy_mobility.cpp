@@ -86,7 +86,7 @@ TEST_P(Mobility, TinyMachineTurnsGroupingOffWithTheKernelsLine) {
     const std::string line = zonelistLine(small);
     const long long total = totalPages(line);
     ASSERT_GT(total, 0) << line;
-    EXPECT_LT(total, PAGEBLOCK_NR_PAGES * MIGRATE_TYPES);
+    EXPECT_LT(total, PAGEBLOCK_NR_PAGES * kernelMigrateTypes(false));
     EXPECT_TRUE(mm.page_group_by_mobility_disabled);
     EXPECT_EQ(line,
               strprintf("Built 1 zonelists, mobility grouping off.  Total pages: %lld", total));
@@ -95,7 +95,7 @@ TEST_P(Mobility, TinyMachineTurnsGroupingOffWithTheKernelsLine) {
     const Booted big = bootTiny(GetParam(), 32768);
     const std::string big_line = zonelistLine(big);
     EXPECT_FALSE(big.sim->state().mm.page_group_by_mobility_disabled);
-    EXPECT_GE(totalPages(big_line), PAGEBLOCK_NR_PAGES * MIGRATE_TYPES);
+    EXPECT_GE(totalPages(big_line), PAGEBLOCK_NR_PAGES * kernelMigrateTypes(false));
     EXPECT_EQ(big_line, strprintf("Built 1 zonelists, mobility grouping on.  Total pages: %lld",
                                   totalPages(big_line)));
 }

@@ -125,8 +125,14 @@ TEST_P(BuddyReference, SameBlocksAsTheReference) {
         EXPECT_GT(claims, 10) << "seed " << seed;
         EXPECT_GT(allocs, ops / 3);
         // Same lists, in the same order, and the same pageblock types.
+        // (Types 0..HIGHATOMIC; neither side has CMA or ISOLATE blocks.)
+        for (int o = 0; o < NR_PAGE_ORDERS; ++o) {
+            EXPECT_TRUE(z.free_area.empty(o, MIGRATE_CMA));
+            EXPECT_TRUE(z.free_area.empty(o, MIGRATE_ISOLATE));
+            EXPECT_TRUE(ref.list(o, buddyref::NTYPES - 1).empty());
+        }
         for (int o = 0; o < NR_PAGE_ORDERS; ++o)
-            for (int mt = 0; mt < MIGRATE_TYPES; ++mt) {
+            for (int mt = 0; mt <= MIGRATE_HIGHATOMIC; ++mt) {
                 std::vector<pfn_t> mine;
                 for (pfn_t p = z.free_area.first(o, mt); p != NO_PFN; p = z.free_area.next(p))
                     mine.push_back(p);

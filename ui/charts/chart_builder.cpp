@@ -86,7 +86,7 @@ void fragmentation(QCustomPlot* p, const TimeSeries& ts, XAxis xa, const ChartSt
 
 // Core's migratetype order, drawn MOVABLE first (the bulk) at the bottom.
 constexpr int kMtDrawOrder[] = {MIGRATE_MOVABLE, MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE,
-                                MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE};
+                                MIGRATE_HIGHATOMIC, MIGRATE_CMA, MIGRATE_ISOLATE};
 
 void pageblocks(QCustomPlot* p, const TimeSeries& ts, XAxis xa, const ChartStyle& st) {
     const Frame f =
