@@ -1,12 +1,16 @@
 // Helpers shared by the page_alloc*.cpp files (not part of the API).
 #pragma once
 
+#include "core/event_probe.h"
 #include "core/page_alloc.h"
 
 namespace mmsim::buddy {
 
 inline void emit(EventSink* ev, const BuddyEvent& e) {
-    if (ev) ev->push_back(e);
+    if (ev) {
+        ev->push_back(e);
+        probeRecorded(*ev);
+    }
 }
 inline BuddyEvent event(BuddyEvent::Kind k, const Zone& z) {
     BuddyEvent e;
@@ -23,6 +27,7 @@ inline BuddyEvent& push(EventSink* ev, BuddyEvent::Kind k, const Zone& z) {
     BuddyEvent* e;
     if (ev) {
         e = &ev->emplace_back();
+        probeRecorded(*ev);
     } else {
         scratch = BuddyEvent{};
         e = &scratch;

@@ -268,7 +268,6 @@ pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_fla
         }
         // rmqueue_bulk(): one zone lock, the rmqueue mode carried over.
         RmqueueMode mode = RmqueueMode::Normal;
-        int alloced = 0;
         for (int i = 0; i < batch; ++i) {
             const pfn_t p = rmqueueMode(mm, z, order, mt, alloc_flags, mode, ev);
             if (p == NO_PFN) break;
@@ -278,11 +277,10 @@ pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_fla
             const int got_mt =
                 mm.profile.cma && pageblockType(z, p) == MIGRATE_CMA ? int{MIGRATE_CMA} : mt;
             list.push_back({p, static_cast<std::int8_t>(got_mt)});
-            ++alloced;
+            pcp.count += 1 << order; // counted block by block: each event sees its count
             pcpEvent(ev, BuddyEvent::pcp_refill, z, cpu, p, order, got_mt).nr =
                 static_cast<std::uint64_t>(batch);
         }
-        pcp.count += alloced << order;
         if (list.empty()) return NO_PFN;
     }
     const PcpPage page = list.front();

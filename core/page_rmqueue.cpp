@@ -51,12 +51,12 @@ pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
         const std::uint32_t n = z.free_area.firstIndex(o, mt);
         if (n == FreeBlockTable::NIL) continue;
         const pfn_t p = z.free_area.first(o, mt);
+        z.free_area.delAt(n); // before the event: it is recorded once done
         BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
         e.pfn = p;
         e.order = static_cast<std::int8_t>(order);
         e.from_order = static_cast<std::int8_t>(o);
         e.mt = static_cast<std::int8_t>(mt);
-        z.free_area.delAt(n);
         expand(z, p, order, o, mt, ev);
         return p;
     }

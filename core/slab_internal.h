@@ -1,6 +1,7 @@
 // Helpers shared by the slab layer's sources (not part of the API).
 #pragma once
 
+#include "core/event_probe.h"
 #include "core/slab.h"
 
 namespace mmsim::slabi {
@@ -19,6 +20,7 @@ inline void emit(EventSink* ev, std::uint8_t kind, const KmemCache& c, std::uint
         e.pfn = sl->pfn;
     }
     ev->push_back(e);
+    probeRecorded(*ev);
 }
 
 // Intrusive list operations (slab ids of one cache).

@@ -1,6 +1,8 @@
 // The timeline (see timeline.h).
 #include "core/timeline.h"
 
+#include "core/micro_state.h"
+
 #include <algorithm>
 
 namespace mmsim {
@@ -50,6 +52,10 @@ bool Timeline::microStep() {
         ++cursor_;
         return true;
     }
+    if (atEnd()) return false;
+    // The state before the step, to show its events one by one.
+    pre_ = std::make_shared<Simulation::Snapshot>(sim_.snapshot());
+    pre_pos_ = position();
     if (!step()) return false;
     cursor_ = std::min<std::size_t>(1, sim_.lastEvents().size());
     return true;
@@ -63,6 +69,62 @@ std::uint64_t Timeline::microClock() const {
     for (std::size_t i = 0; i < cursor_ && i < cyc.size(); ++i)
         c += cyc[i];
     return c;
+}
+
+void Timeline::setMicroCursor(std::size_t k) {
+    cursor_ = std::min(k, sim_.lastEvents().size());
+}
+
+Simulation& Timeline::scratch() {
+    if (!scratch_) scratch_ = std::make_unique<Simulation>(sim_.programPtr());
+    return *scratch_;
+}
+
+Timeline::SnapPtr Timeline::nearestCheckpoint(std::size_t target, std::size_t* base) const {
+    SnapPtr snap;
+    *base = 0;
+    for (const auto* m : {&coarse_, &fine_, &hints_}) {
+        auto it = m->upper_bound(target);
+        if (it == m->begin()) continue;
+        --it;
+        if (!snap || it->first > *base) {
+            *base = it->first;
+            snap = it->second;
+        }
+    }
+    return snap;
+}
+
+Timeline::SnapPtr Timeline::preStep() {
+    const std::size_t target = position() - 1;
+    if (pre_ && pre_pos_ == target) return pre_;
+    std::size_t base = 0;
+    SnapPtr snap = nearestCheckpoint(target, &base);
+    if (base != target) {
+        // Replay from the checkpoint on the scratch copy (the run's own
+        // position and journals stay as they are).
+        Simulation& s = scratch();
+        s.restore(*snap, &history_);
+        while (s.executed() < target)
+            s.step();
+        snap = std::make_shared<Simulation::Snapshot>(s.snapshot());
+        micro_pos_ = npos;
+    }
+    pre_ = snap;
+    pre_pos_ = target;
+    return pre_;
+}
+
+const Simulation& Timeline::microSim() {
+    if (position() == 0 || cursor_ >= sim_.lastEvents().size()) return sim_;
+    if (micro_pos_ == position() && micro_at_ == cursor_) return *scratch_;
+    const SnapPtr pre = preStep();
+    Simulation& s = scratch();
+    s.restore(*pre, &history_);
+    stepUntilEvents(s, cursor_);
+    micro_pos_ = position();
+    micro_at_ = cursor_;
+    return s;
 }
 
 bool Timeline::stepBack() {
@@ -87,16 +149,7 @@ void Timeline::goTo(std::size_t target) {
     }
     // The nearest checkpoint at or before the target.
     std::size_t base = 0;
-    SnapPtr snap;
-    for (const auto* m : {&coarse_, &fine_, &hints_}) {
-        auto it = m->upper_bound(target);
-        if (it == m->begin()) continue;
-        --it;
-        if (!snap || it->first > base) {
-            base = it->first;
-            snap = it->second;
-        }
-    }
+    SnapPtr snap = nearestCheckpoint(target, &base);
     const bool forward = target > pos && target - pos <= target - base;
     if (!forward) {
         sim_.recordJournals(history_);

@@ -57,6 +57,15 @@ class Timeline {
     std::size_t microCursor() const { return cursor_; }
     // The clock at the cursor: the step's start plus its revealed events' cost.
     std::uint64_t microClock() const;
+    // Moves the cursor within the last step (clamped to its events), e.g. to
+    // the event a breakpoint hit.
+    void setMicroCursor(std::size_t k);
+    // The machine after the revealed micro-events of the last step: sim()
+    // when all are revealed (or none was executed), else the step run again
+    // on a copy of the state before it and stopped right after its last
+    // revealed event (core/micro_state.h). Read only its state(); the copy
+    // is kept for the next call at the same cursor.
+    const Simulation& microSim();
     // One step back (false at the start).
     bool stepBack();
     // To the state after n steps (n clamped to length()).
@@ -92,6 +101,11 @@ class Timeline {
     void afterStep();
     void goTo(std::size_t target);
     void addCoarse();
+    // The nearest checkpoint at or before target, and its position.
+    SnapPtr nearestCheckpoint(std::size_t target, std::size_t* base) const;
+    // The state before the last step (cached for the position).
+    SnapPtr preStep();
+    Simulation& scratch();
 
     TimelineOptions opt_;
     Simulation sim_;
@@ -101,6 +115,14 @@ class Timeline {
     std::map<std::size_t, SnapPtr> fine_;   // in the stretch last stepped back into
     std::map<std::size_t, SnapPtr> hints_;  // `checkpoint` steps
     Simulation::Journals history_;          // the journals as far as the run went
+    // Micro-stepping: the state before the step at pre_pos_ + 1, and a
+    // scratch simulation stopped after micro_at_ events of the step at
+    // micro_pos_ (npos: none).
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    SnapPtr pre_;
+    std::size_t pre_pos_ = npos;
+    std::unique_ptr<Simulation> scratch_;
+    std::size_t micro_pos_ = npos, micro_at_ = npos;
 };
 
 } // namespace mmsim

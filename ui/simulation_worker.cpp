@@ -22,6 +22,7 @@ void SimulationWorker::load(std::shared_ptr<Timeline> timeline, quint64 generati
     tl_ = std::move(timeline);
     log_len_.clear();
     last_.reset();
+    step_.reset();
     log_before_ = tl_ ? tl_->sim().kernelLog().size() : 0;
     if (tl_) noteLogLength();
     recorder_ = std::make_shared<SeriesRecorder>();
@@ -79,12 +80,21 @@ void SimulationWorker::moved() {
 
 void SimulationWorker::publish(quint64 generation, bool final, int micro, const BreakInfo* brk) {
     SnapshotPtr snap;
-    if (micro >= 0 && last_ && last_->executed == static_cast<int>(tl_->position())) {
-        // Within the same step only the cursor moves: the state is the same.
-        snap = std::make_shared<Snapshot>(*last_);
+    const int pos = static_cast<int>(tl_->position());
+    // The whole step's snapshot: made once per step, shared by its micro-steps.
+    const bool same_step = micro >= 0 && step_ && step_->executed == pos;
+    if (!same_step) step_ = makeSnapshot(tl_->sim(), ++serial_, log_before_);
+    if (micro >= 0 && static_cast<std::size_t>(micro) < tl_->sim().lastEvents().size()) {
+        // Part of the step shown: the machine after its revealed events.
+        tl_->setMicroCursor(static_cast<std::size_t>(micro));
+        snap = makeMicroSnapshot(*step_, tl_->microSim(), ++serial_);
+    } else if (same_step) {
+        snap = std::make_shared<Snapshot>(*step_);
         std::const_pointer_cast<Snapshot>(snap)->serial = ++serial_;
     } else {
-        snap = makeSnapshot(tl_->sim(), ++serial_, log_before_);
+        // step_ is not shared yet: completing it below is safe (its copies
+        // get their own micro fields).
+        snap = step_;
     }
     auto* s = std::const_pointer_cast<Snapshot>(snap).get();
     s->micro = micro;

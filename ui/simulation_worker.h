@@ -77,7 +77,8 @@ class SimulationWorker : public QObject {
     // the step before a position reached going back.
     std::vector<std::size_t> log_len_;
     std::uint64_t serial_ = 0;
-    SnapshotPtr last_; // the last snapshot published (micro-steps within a step reuse it)
+    SnapshotPtr last_; // the last snapshot published
+    SnapshotPtr step_; // the last whole step's snapshot (micro-steps within it reuse it)
     // Time series for the charts, recorded here after every step; a copy
     // goes out with a snapshot at most every kSeriesPublishMs while running.
     std::shared_ptr<mmsim::SeriesRecorder> recorder_;

@@ -68,9 +68,10 @@ StepInfo stepInfo(const Step& s, const QString& prefix) {
     return info;
 }
 
-void buddyState(const Simulation& sim, Snapshot& snap) {
+// The free lists of every populated zone, the page map and the named
+// allocations' owners.
+void buddyLists(const Simulation& sim, Snapshot& snap) {
     const BootState& st = sim.state();
-    if (!st.mm.buddy_ready) return;
     for (const Node& n : st.mm.nodes) {
         for (const Zone& z : n.zones) {
             if (!z.present_pages) continue;
@@ -94,7 +95,16 @@ void buddyState(const Simulation& sim, Snapshot& snap) {
         }
     }
     snap.page_map = std::make_shared<const MachinePageMap>(buildPageMap(st.mm));
+    for (const auto& [name, a] : sim.pageAllocations())
+        for (const auto& [pfn, order] : a.blocks)
+            snap.owners.push_back({pfn, order, QString::fromStdString(name)});
+    std::sort(snap.owners.begin(), snap.owners.end(),
+              [](const OwnerSnap& a, const OwnerSnap& b) { return a.pfn < b.pfn; });
+}
 
+// The last step's events, its account in words and its cost.
+void stepEvents(const Simulation& sim, Snapshot& snap) {
+    const BootState& st = sim.state();
     const EventSink& ev = sim.lastEvents();
     const auto& cycles = sim.lastEventCycles();
     snap.events_total = static_cast<int>(ev.size());
@@ -120,12 +130,6 @@ void buddyState(const Simulation& sim, Snapshot& snap) {
     for (const std::string& p : explainStep(page_events, st.mm.profile))
         snap.step_explain << QString::fromStdString(p);
 
-    for (const auto& [name, a] : sim.pageAllocations())
-        for (const auto& [pfn, order] : a.blocks)
-            snap.owners.push_back({pfn, order, QString::fromStdString(name)});
-    std::sort(snap.owners.begin(), snap.owners.end(),
-              [](const OwnerSnap& a, const OwnerSnap& b) { return a.pfn < b.pfn; });
-
     snap.clock_now = sim.clock().now();
     if (const StepCycles* last = sim.lastStep()) {
         snap.last_cycles = last->cycles;
@@ -142,6 +146,51 @@ void buddyState(const Simulation& sim, Snapshot& snap) {
                 c);
         std::sort(snap.last_breakdown.begin(), snap.last_breakdown.end(),
                   [](const auto& a, const auto& b) { return a.second > b.second; });
+    }
+}
+
+// Nodes and zones with their free counts.
+void nodeState(const BootState& st, Snapshot& snap) {
+    for (const Node& n : st.mm.nodes) {
+        NodeSnap ns;
+        ns.nid = n.nid;
+        ns.online = n.online;
+        ns.has_memory = n.has_memory;
+        ns.start_pfn = n.node_start_pfn;
+        ns.spanned = n.node_spanned_pages;
+        ns.present = n.node_present_pages;
+        ns.cpus = n.cpus;
+        for (const Zone& z : n.zones) {
+            ZoneSnap zs;
+            zs.nid = z.nid;
+            zs.idx = z.idx;
+            zs.name = QString::fromLatin1(z.name());
+            zs.start_pfn = z.zone_start_pfn;
+            zs.spanned = z.spanned_pages;
+            zs.present = z.present_pages;
+            zs.managed = z.managed_pages;
+            zs.free = z.free_area.freePages();
+            zs.wmark = {z.minWmark(), z.lowWmark(), z.highWmark()};
+            zs.lowmem_reserve.assign(z.lowmem_reserve.begin(), z.lowmem_reserve.end());
+            for (int o = 0; o < NR_PAGE_ORDERS; ++o)
+                zs.nr_free.push_back(z.free_area.nrFree(o));
+            ns.zones.push_back(std::move(zs));
+        }
+        for (const Zone* z : n.zonelist)
+            if (z) ns.zonelist.push_back({z->nid, z->idx, QString::fromLatin1(z->name())});
+        snap.nodes.push_back(std::move(ns));
+    }
+}
+
+// One /proc-style view: its text, or why it is not available yet.
+void renderInto(const Simulation& sim, const std::string& v, Snapshot& snap) {
+    const QString name = QString::fromStdString(v);
+    try {
+        snap.views[name] = QString::fromStdString(renderView(sim, v));
+        snap.view_available[name] = true;
+    } catch (const std::exception& e) {
+        snap.views[name] = QObject::tr("(not available yet: %1)").arg(e.what());
+        snap.view_available[name] = false;
     }
 }
 
@@ -212,49 +261,15 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
     snap->buddy_ready = st.mm.buddy_ready;
     snap->distance = st.mm.distance;
 
-    for (const Node& n : st.mm.nodes) {
-        NodeSnap ns;
-        ns.nid = n.nid;
-        ns.online = n.online;
-        ns.has_memory = n.has_memory;
-        ns.start_pfn = n.node_start_pfn;
-        ns.spanned = n.node_spanned_pages;
-        ns.present = n.node_present_pages;
-        ns.cpus = n.cpus;
-        for (const Zone& z : n.zones) {
-            ZoneSnap zs;
-            zs.nid = z.nid;
-            zs.idx = z.idx;
-            zs.name = QString::fromLatin1(z.name());
-            zs.start_pfn = z.zone_start_pfn;
-            zs.spanned = z.spanned_pages;
-            zs.present = z.present_pages;
-            zs.managed = z.managed_pages;
-            zs.free = z.free_area.freePages();
-            zs.wmark = {z.minWmark(), z.lowWmark(), z.highWmark()};
-            zs.lowmem_reserve.assign(z.lowmem_reserve.begin(), z.lowmem_reserve.end());
-            for (int o = 0; o < NR_PAGE_ORDERS; ++o)
-                zs.nr_free.push_back(z.free_area.nrFree(o));
-            ns.zones.push_back(std::move(zs));
-        }
-        for (const Zone* z : n.zonelist)
-            if (z) ns.zonelist.push_back({z->nid, z->idx, QString::fromLatin1(z->name())});
-        snap->nodes.push_back(std::move(ns));
+    nodeState(st, *snap);
+    if (st.mm.buddy_ready) {
+        buddyLists(sim, *snap);
+        stepEvents(sim, *snap);
     }
-
-    buddyState(sim, *snap);
     snap->slab = makeSlabSnap(sim);
 
-    for (const std::string& v : viewNames()) {
-        const QString name = QString::fromStdString(v);
-        try {
-            snap->views[name] = QString::fromStdString(renderView(sim, v));
-            snap->view_available[name] = true;
-        } catch (const std::exception& e) {
-            snap->views[name] = QObject::tr("(not available yet: %1)").arg(e.what());
-            snap->view_available[name] = false;
-        }
-    }
+    for (const std::string& v : viewNames())
+        renderInto(sim, v, *snap);
 
     const auto& log = sim.kernelLog();
     snap->log_lines = static_cast<int>(log.size());
@@ -266,6 +281,22 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
         if (log[i].rfind("memblock", 0) == 0)
             snap->memblock_debug.prepend(QString::fromStdString(log[i]));
     }
+    return snap;
+}
+
+SnapshotPtr makeMicroSnapshot(const Snapshot& step, const Simulation& mid, std::uint64_t serial) {
+    auto snap = std::make_shared<Snapshot>(step);
+    snap->serial = serial;
+    const BootState& st = mid.state();
+    snap->nodes.clear();
+    nodeState(st, *snap);
+    snap->buddy.clear();
+    snap->owners.clear();
+    if (st.mm.buddy_ready) buddyLists(mid, *snap);
+    // The views of the machine's free memory; the others (the log, the
+    // clock, memblock, slabs) stay those of the step.
+    for (const char* v : {"zoneinfo", "buddyinfo", "pagetypeinfo", "unusable_index", "extfrag_index"})
+        renderInto(mid, v, *snap);
     return snap;
 }
 

@@ -177,7 +177,10 @@ struct Snapshot {
 
     // Micro-stepping: how many of the last step's events are revealed
     // (-1: the whole step, as after a step, a seek or a run) and the clock
-    // at that point (the step's start plus the revealed events' cost).
+    // at that point (the step's start plus the revealed events' cost). While
+    // a step is shown in part, the zones, buddy lists, page map and the
+    // free-memory views are the machine after its revealed events
+    // (makeMicroSnapshot); all the rest is the whole step's.
     int micro = -1;
     std::uint64_t micro_clock = 0;
     // A run stopped at a breakpoint on this snapshot: which one (its index
@@ -209,6 +212,14 @@ ScenarioInfo makeScenarioInfo(const mmsim::Scenario& sc, const QString& path);
 // kernel log size before the last step (for step_log).
 SnapshotPtr makeSnapshot(const mmsim::Simulation& sim, std::uint64_t serial,
                          std::size_t log_before);
+// A micro-step's snapshot: the step's own snapshot with the machine as
+// 'mid' holds it (the state after the revealed micro-events, from
+// Timeline::microSim): zones and their free counts, buddy lists, page map,
+// owners and the free-memory views (zoneinfo, buddyinfo, pagetypeinfo,
+// unusable_index, extfrag_index). The events, the clock, the log, the slab
+// caches and the other views stay the step's.
+SnapshotPtr makeMicroSnapshot(const Snapshot& step, const mmsim::Simulation& mid,
+                              std::uint64_t serial);
 
 } // namespace mmsim::ui
 

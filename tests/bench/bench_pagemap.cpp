@@ -9,6 +9,7 @@
 #include "core/page_map.h"
 #include "core/scenario.h"
 #include "core/simulation.h"
+#include "core/timeline.h"
 #include "ui/buddy_view.h"
 #include "ui/page_map_view.h"
 #include "ui/snapshot.h"
@@ -144,6 +145,65 @@ void BM_BuddyFrame64G(benchmark::State& state) {
         canvas.render(&img);
 }
 BENCHMARK(BM_BuddyFrame64G)->Unit(benchmark::kMillisecond);
+
+// Micro-stepping on 64 GiB: a timeline of 40k workload operations (the
+// same mix as above, as scenario steps), at a step with several events.
+// Moving the cursor within the step re-runs the step on a copy of the
+// state before it (Timeline::microSim); a publish adds the micro snapshot
+// (zones, lists, page map, free-memory views) on top of the step's own.
+struct Micro64G {
+    std::unique_ptr<Timeline> tl;
+    ui::SnapshotPtr step;
+    std::size_t events = 0;
+};
+Micro64G& micro64G() {
+    static Micro64G m = [] {
+        const std::string text = R"({"format": "mmsim-scenario/1", "seed": 42, "machine": {
+            "cpus": 4, "e820": [
+            {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
+            {"addr": "0x100000", "size": "0xbff00000", "type": "usable"},
+            {"addr": "0x100000000", "size": "0xf40000000", "type": "usable"}]},
+            "boot": "auto", "steps": [{"op": "workload", "count": 40000,
+              "mix": {"alloc_pages": 2, "free_pages": 1},
+              "orders": {"0": 1, "1": 1, "2": 1, "3": 1, "4": 1, "5": 1},
+              "gfp": {"GFP_HIGHUSER_MOVABLE": 1, "GFP_KERNEL": 1,
+                      "GFP_KERNEL | __GFP_RECLAIMABLE": 1},
+              "cpus": [0, 1, 2, 3], "free_policy": "random"}]})";
+        Micro64G r;
+        r.tl = std::make_unique<Timeline>(loadScenario(text, "micro64g.json"));
+        r.tl->seek(30000);
+        while (r.tl->sim().lastEvents().size() < 4)
+            r.tl->step();
+        r.events = r.tl->sim().lastEvents().size();
+        r.step = ui::makeSnapshot(r.tl->sim(), 1, 0);
+        return r;
+    }();
+    return m;
+}
+
+void BM_MicroSim64G(benchmark::State& state) {
+    Micro64G& m = micro64G();
+    std::size_t k = 1;
+    for (auto _ : state) {
+        k = k == 1 ? 2 : 1; // another cursor each time: no cached copy
+        m.tl->setMicroCursor(k);
+        benchmark::DoNotOptimize(&m.tl->microSim());
+    }
+    state.counters["events"] = static_cast<double>(m.events);
+}
+BENCHMARK(BM_MicroSim64G)->Unit(benchmark::kMillisecond);
+
+void BM_MicroPublish64G(benchmark::State& state) {
+    Micro64G& m = micro64G();
+    std::size_t k = 1;
+    std::uint64_t serial = 2;
+    for (auto _ : state) {
+        k = k == 1 ? 2 : 1;
+        m.tl->setMicroCursor(k);
+        benchmark::DoNotOptimize(ui::makeMicroSnapshot(*m.step, m.tl->microSim(), ++serial));
+    }
+}
+BENCHMARK(BM_MicroPublish64G)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

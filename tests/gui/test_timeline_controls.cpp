@@ -4,6 +4,8 @@
 // speed paces a run; Pause stops it; a broken breakpoint is refused and the
 // others stay; the list is kept per scenario; Back works whatever has focus.
 #include "core/breakpoint.h"
+#include "core/page_map.h"
+#include "core/report.h"
 #include "core/scenario.h"
 #include "core/simulation.h"
 #include "core/timeline.h"
@@ -15,6 +17,7 @@
 #include "ui/run_controls.h"
 #include "ui/scenario_panel.h"
 #include "ui/simulation_controller.h"
+#include "ui/snapshot.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -56,6 +59,61 @@ std::pair<std::size_t, long> coreStop(const QString& path, const QStringList& sp
     return {tl.position(),
             r.hit->event == static_cast<std::size_t>(-1) ? -1 : static_cast<long>(r.hit->event)};
 }
+
+// The buddy lists a snapshot holds (what the Buddy tab draws), as text.
+QString listsText(const mmsim::ui::Snapshot& s) {
+    QString out;
+    for (const auto& z : s.buddy) {
+        out += QStringLiteral("zone %1/%2 free %3\n").arg(z.nid).arg(z.idx).arg(z.free);
+        for (int o = 0; o < mmsim::NR_PAGE_ORDERS; ++o)
+            for (int mt = 0; mt < mmsim::MIGRATE_TYPES; ++mt) {
+                const auto& l = z.lists[static_cast<std::size_t>(o)][static_cast<std::size_t>(mt)];
+                out += QStringLiteral("%1 %2 %3:").arg(o).arg(mt).arg(l.count);
+                for (auto p : l.pfns)
+                    out += ' ' + QString::number(p, 16);
+                out += '\n';
+            }
+    }
+    return out;
+}
+
+// The same lists as core holds them.
+QString listsText(const mmsim::Simulation& sim) {
+    QString out;
+    for (const auto& n : sim.state().mm.nodes)
+        for (const auto& z : n.zones) {
+            if (!z.present_pages) continue;
+            out += QStringLiteral("zone %1/%2 free %3\n").arg(z.nid).arg(z.idx).arg(z.free_area.freePages());
+            for (int o = 0; o < mmsim::NR_PAGE_ORDERS; ++o)
+                for (int mt = 0; mt < mmsim::MIGRATE_TYPES; ++mt) {
+                    out += QStringLiteral("%1 %2 %3:").arg(o).arg(mt).arg(z.free_area.listLength(o, mt));
+                    int shown = 0;
+                    for (auto p = z.free_area.first(o, mt);
+                         p != mmsim::NO_PFN && shown < mmsim::ui::kMaxListPfns;
+                         p = z.free_area.next(p), ++shown)
+                        out += ' ' + QString::number(p, 16);
+                    out += '\n';
+                }
+        }
+    return out;
+}
+
+// The page map's figures: totals and every zone's free blocks.
+QString pageMapText(const mmsim::MachinePageMap& m) {
+    QString out = QStringLiteral("free %1 pcp %2 allocated %3\n")
+                      .arg(m.totals.free)
+                      .arg(m.totals.pcp)
+                      .arg(m.totals.allocated());
+    for (const auto& n : m.nodes)
+        for (const auto& z : n.zones) {
+            for (const auto& b : z.free_blocks)
+                out += QStringLiteral("%1/%2/%3 ").arg(b.pfn).arg(b.order).arg(b.mt);
+            out += '\n';
+        }
+    return out;
+}
+
+const char* const kMicroViews[] = {"buddyinfo", "pagetypeinfo", "zoneinfo"};
 
 // Where mmsim-cli run --break stops (-1: it ran to the end).
 long cliStop(const QString& path, const QStringList& specs) {
@@ -309,7 +367,10 @@ void TimelineControlsTest::microStepRevealsOneEventAtATime() {
     QVERIFY(n >= 3);
     QCOMPARE(w.stepLabelText(), QStringLiteral("step %1 · event 1/%2").arg(s).arg(n));
 
-    QStringList explained, paths;
+    // Core's timeline, micro-stepped alongside: the machine after each event.
+    mmsim::Timeline core(mmsim::loadScenarioFile(path.toStdString()));
+    core.seek(static_cast<std::size_t>(s - 1));
+    QStringList explained, paths, lists, buddyinfos;
     QList<QImage> canvases;
     for (int k = 1; k <= n; ++k) {
         if (k > 1) {
@@ -319,6 +380,16 @@ void TimelineControlsTest::microStepRevealsOneEventAtATime() {
         const auto snap = w.snapshot();
         QCOMPARE(snap->executed, s); // the same step
         QCOMPARE(snap->micro, k);    // one more event
+        // The lists and the free-memory views are the machine after event k.
+        QVERIFY(core.microStep());
+        QCOMPARE(core.microCursor(), static_cast<std::size_t>(k));
+        const mmsim::Simulation& mid = core.microSim();
+        QCOMPARE(listsText(*snap), listsText(mid));
+        QCOMPARE(pageMapText(*snap->page_map), pageMapText(mmsim::buildPageMap(mid.state().mm)));
+        for (const char* v : kMicroViews)
+            QCOMPARE(snap->view(QString::fromLatin1(v)), QString::fromStdString(mmsim::renderView(mid, v)));
+        lists << listsText(*snap);
+        buddyinfos << snap->view("buddyinfo");
         QCOMPARE(w.stepLabelText(), QStringLiteral("step %1 · event %2/%3").arg(s).arg(k).arg(n));
         // The event log highlights the current one, the explanation tells it.
         QCOMPARE(w.eventLog()->table()->currentIndex().row(), k - 1);
@@ -343,6 +414,24 @@ void TimelineControlsTest::microStepRevealsOneEventAtATime() {
     for (int k = 1; k < canvases.size(); ++k)
         differing += canvases[k] != canvases[k - 1];
     QVERIFY2(differing > 0, "the buddy canvas must change between micro-steps");
+    // The lists and /proc/buddyinfo change within the step (a split: a
+    // block leaves its list, then the halves come back one order lower).
+    QVERIFY(QSet<QString>(lists.begin(), lists.end()).size() > 2);
+    QVERIFY(QSet<QString>(buddyinfos.begin(), buddyinfos.end()).size() > 1);
+    // At the last event it is the whole step, as a plain step shows it.
+    const auto last = w.snapshot();
+    w.stepBack();
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.snapshot()->executed, s - 1);
+    QVERIFY(listsText(*w.snapshot()) != lists.front());
+    w.stepForward();
+    QVERIFY(w.waitIdle());
+    const auto whole = w.snapshot();
+    QCOMPARE(whole->executed, s);
+    QCOMPARE(whole->micro, -1);
+    QCOMPARE(listsText(*last), listsText(*whole));
+    QCOMPARE(last->views, whole->views);
+    QCOMPARE(pageMapText(*last->page_map), pageMapText(*whole->page_map));
     // After the last event, the next micro-step runs the next step.
     w.microStep();
     QVERIFY(w.waitIdle());
