@@ -2,11 +2,19 @@
 // a doubly linked list per migrate type and nr_free, the count of blocks of
 // that order. A block is named by its first pfn. Like the kernel, whose
 // lists link the head struct pages of free blocks, the lists here are
-// intrusive: each free block's record holds its neighbours' pfns, so a block
-// goes to the head or the tail of a list and leaves it in O(1). Only free
-// blocks have records (an open-addressing hash table pfn -> record, one flat
-// array, no allocation per block): a free 4 MiB block costs one record, not
-// 1024, so a terabyte machine boots in little memory.
+// intrusive: each free block's record holds its neighbours, so a block goes
+// to the head or the tail of a list and leaves it in O(1). Only free blocks
+// have records (one flat array, a freed record is reused): a free 4 MiB
+// block costs one record, not 1024, so a terabyte machine boots in little
+// memory.
+//
+// Finding the record of a pfn is what the buddy algorithm does at every
+// merge level ("is my buddy free, and of my order?"), so it is a direct
+// lookup, not a search: per pageblock of the zone one entry holds the record
+// of a free block of pageblock order or more starting there, and, only for
+// pageblocks that hold smaller free blocks, a chunk of 512 record numbers
+// (one per page). A chunk goes back to a pool when its last small block
+// leaves, so memory follows the fragmented pageblocks, not the zone's size.
 //
 // This class only keeps lists; the buddy algorithm (page_alloc*.cpp)
 // decides what goes where.
@@ -60,45 +68,99 @@ constexpr pfn_t NO_PFN = ~pfn_t{0};
 struct FreeBlock {
     std::uint8_t order = 0;
     std::uint8_t mt = MIGRATE_MOVABLE; // the list it is on
-    pfn_t prev = NO_PFN, next = NO_PFN;
 };
 
-// The free block records: nodes {pfn, FreeBlock} in one array (a freed
-// node is reused), each with the array indices of its list neighbours, and
-// an open-addressing hash pfn -> node (linear probing, backward-shift
-// deletion). Taking a block off its list is one hash removal; the
-// neighbours are reached by index. Iteration yields {pfn, FreeBlock} pairs
-// as a map would (in no particular order).
+// The free block records: nodes {pfn, FreeBlock} in one array (a freed node
+// is reused), each with the node numbers of its list neighbours, and the
+// direct map pfn -> node described above. Iteration yields {pfn, FreeBlock}
+// pairs as a map would (in no particular order).
 class FreeBlockTable {
+    struct Node;
+
   public:
     using value_type = std::pair<pfn_t, FreeBlock>;
     static constexpr std::uint32_t NIL = ~std::uint32_t{0};
-    // The node of pfn, or NIL.
+    static constexpr int CHUNK_SHIFT = PAGEBLOCK_ORDER;
+    static constexpr std::size_t CHUNK_PAGES = std::size_t{1} << CHUNK_SHIFT;
+
+    // The node of the free block starting at pfn, or NIL.
     std::uint32_t indexOf(pfn_t pfn) const {
-        if (slots_.empty()) return NIL;
-        for (std::size_t i = home(pfn);; i = (i + 1) & mask_) {
-            if (slots_[i].pfn == pfn) return slots_[i].node;
-            if (slots_[i].pfn == NO_PFN) return NIL;
+        const Pageblock* e = entry(pfn);
+        if (!e) return NIL;
+        if (!(pfn & (CHUNK_PAGES - 1)) && e->big != NIL) return e->big;
+        return e->chunk == NIL ? NIL : small_[smallSlot(e->chunk, pfn)];
+    }
+    // The node of the free block starting at pfn when its order is order,
+    // else NIL: the PageBuddy && buddy_order test in one or two reads.
+    std::uint32_t indexAt(pfn_t pfn, int order) const {
+        const Pageblock* e = entry(pfn);
+        if (!e) return NIL;
+        std::uint32_t n;
+        if (order >= CHUNK_SHIFT) {
+            if (pfn & (CHUNK_PAGES - 1)) return NIL;
+            n = e->big;
+        } else {
+            if (e->chunk == NIL) return NIL;
+            n = small_[smallSlot(e->chunk, pfn)];
         }
+        return n != NIL && nodes_[n].kv.second.order == order ? n : NIL;
     }
     FreeBlock* find(pfn_t pfn) {
         const std::uint32_t i = indexOf(pfn);
-        return i == NIL ? nullptr : &nodes_[i].second;
+        return i == NIL ? nullptr : &nodes_[i].kv.second;
     }
     const FreeBlock* find(pfn_t pfn) const {
         const std::uint32_t i = indexOf(pfn);
-        return i == NIL ? nullptr : &nodes_[i].second;
+        return i == NIL ? nullptr : &nodes_[i].kv.second;
     }
-    // A new node for pfn, or NIL (nothing changes) when pfn has one.
-    std::uint32_t insert(pfn_t pfn, const FreeBlock& b);
-    // Removes the node i (of a pfn that has one). The node knows its hash
-    // slot, so this does not search the table again.
-    void eraseAt(std::uint32_t i);
-    value_type& node(std::uint32_t i) { return nodes_[i]; }
-    const value_type& nodeAt(std::uint32_t i) const { return nodes_[i]; }
-    std::uint32_t slotOf(std::uint32_t i) const { return links_[i].slot; }
-    std::uint32_t& prevIndex(std::uint32_t i) { return links_[i].prev; }
-    std::uint32_t& nextIndex(std::uint32_t i) { return links_[i].next; }
+    // A new node for a block of b.order at pfn (its list links unset), or
+    // NIL (nothing changes) when pfn has one.
+    std::uint32_t insert(pfn_t pfn, const FreeBlock& b) {
+        if (indexOf(pfn) != NIL) return NIL;
+        Pageblock& e = entryFor(pfn);
+        std::uint32_t n;
+        if (!unused_.empty()) {
+            n = unused_.back();
+            unused_.pop_back();
+            nodes_[n] = Node{{pfn, b}};
+        } else {
+            n = static_cast<std::uint32_t>(nodes_.size());
+            nodes_.push_back(Node{{pfn, b}});
+        }
+        if (b.order >= CHUNK_SHIFT) {
+            e.big = n;
+        } else {
+            if (e.chunk == NIL) e.chunk = newChunk();
+            small_[smallSlot(e.chunk, pfn)] = n;
+            ++chunk_used_[e.chunk];
+        }
+        ++size_;
+        return n;
+    }
+    // Removes the node i (of a pfn that has one).
+    void eraseAt(std::uint32_t i) {
+        Node& nd = nodes_[i];
+        const pfn_t pfn = nd.kv.first;
+        Pageblock& e = *entry(pfn);
+        if (nd.kv.second.order >= CHUNK_SHIFT) {
+            e.big = NIL;
+        } else {
+            small_[smallSlot(e.chunk, pfn)] = NIL;
+            if (!--chunk_used_[e.chunk]) {
+                free_chunks_.push_back(e.chunk);
+                e.chunk = NIL;
+            }
+        }
+        nd.kv.first = NO_PFN;
+        unused_.push_back(i);
+        --size_;
+    }
+    value_type& node(std::uint32_t i) { return nodes_[i].kv; }
+    const value_type& nodeAt(std::uint32_t i) const { return nodes_[i].kv; }
+    std::uint32_t& prevIndex(std::uint32_t i) { return nodes_[i].prev; }
+    std::uint32_t& nextIndex(std::uint32_t i) { return nodes_[i].next; }
+    std::uint32_t prevIndex(std::uint32_t i) const { return nodes_[i].prev; }
+    std::uint32_t nextIndex(std::uint32_t i) const { return nodes_[i].next; }
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     const FreeBlock& at(pfn_t pfn) const;
@@ -111,8 +173,8 @@ class FreeBlockTable {
         using difference_type = std::ptrdiff_t;
         using iterator_category = std::forward_iterator_tag;
         const_iterator() = default;
-        reference operator*() const { return *p_; }
-        pointer operator->() const { return p_; }
+        reference operator*() const { return p_->kv; }
+        pointer operator->() const { return &p_->kv; }
         const_iterator& operator++() {
             ++p_;
             skip();
@@ -123,13 +185,13 @@ class FreeBlockTable {
 
       private:
         friend class FreeBlockTable;
-        const_iterator(const value_type* p, const value_type* e) : p_(p), e_(e) { skip(); }
+        const_iterator(const Node* p, const Node* e) : p_(p), e_(e) { skip(); }
         void skip() {
-            while (p_ != e_ && p_->first == NO_PFN)
+            while (p_ != e_ && p_->kv.first == NO_PFN)
                 ++p_;
         }
-        const value_type* p_ = nullptr;
-        const value_type* e_ = nullptr;
+        const Node* p_ = nullptr;
+        const Node* e_ = nullptr;
     };
     const_iterator begin() const {
         return const_iterator(nodes_.data(), nodes_.data() + nodes_.size());
@@ -139,45 +201,69 @@ class FreeBlockTable {
     }
 
   private:
-    struct Slot {
-        pfn_t pfn = NO_PFN;
-        std::uint32_t node = NIL;
-    };
-    struct Links {
+    struct Node {
+        value_type kv; // kv.first == NO_PFN: unused
         std::uint32_t prev = NIL, next = NIL;
-        std::uint32_t slot = NIL; // the node's index in slots_
     };
-    std::size_t home(pfn_t pfn) const {
-        return static_cast<std::size_t>((pfn * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
+    // One per pageblock of the span seen so far.
+    struct Pageblock {
+        std::uint32_t big = NIL;   // node of a free block of order >= CHUNK_SHIFT here
+        std::uint32_t chunk = NIL; // chunk of the smaller blocks' nodes, per page
+    };
+    const Pageblock* entry(pfn_t pfn) const {
+        const pfn_t c = (pfn >> CHUNK_SHIFT) - first_pb_; // wraps below the first
+        return c < pbs_.size() ? &pbs_[static_cast<std::size_t>(c)] : nullptr;
     }
-    void grow();
-    std::vector<Slot> slots_;
-    std::vector<value_type> nodes_; // first == NO_PFN: unused
-    std::vector<Links> links_;
+    Pageblock* entry(pfn_t pfn) {
+        const pfn_t c = (pfn >> CHUNK_SHIFT) - first_pb_;
+        return c < pbs_.size() ? &pbs_[static_cast<std::size_t>(c)] : nullptr;
+    }
+    static std::size_t smallSlot(std::uint32_t chunk, pfn_t pfn) {
+        return (std::size_t{chunk} << CHUNK_SHIFT) |
+               static_cast<std::size_t>(pfn & (CHUNK_PAGES - 1));
+    }
+    Pageblock& entryFor(pfn_t pfn) {
+        if (Pageblock* e = entry(pfn)) return *e;
+        return grow(pfn);
+    }
+    Pageblock& grow(pfn_t pfn);
+    std::uint32_t newChunk();
+
+    std::vector<Node> nodes_;
     std::vector<std::uint32_t> unused_;
-    std::size_t mask_ = 0, size_ = 0;
-    int shift_ = 64;
+    std::vector<Pageblock> pbs_;
+    pfn_t first_pb_ = 0;                     // pageblock number of pbs_[0]
+    std::vector<std::uint32_t> small_;       // chunk c: small_[c * CHUNK_PAGES ...]
+    std::vector<std::uint32_t> chunk_used_;  // small blocks per chunk
+    std::vector<std::uint32_t> free_chunks_; // chunks back in the pool (all NIL)
+    std::size_t size_ = 0;
 };
 
 class FreeArea {
   public:
     // Adds a free block at the head (or tail) of free_list[order][mt].
-    void add(pfn_t pfn, int order, int mt, bool tail);
+    void add(pfn_t pfn, int order, int mt, bool tail) {
+        const std::uint32_t n = blocks_.insert(
+            pfn, FreeBlock{static_cast<std::uint8_t>(order), static_cast<std::uint8_t>(mt)});
+        if (n == FreeBlockTable::NIL) addedTwice();
+        link(n, order, mt, tail);
+    }
     // Removes a free block from its list; returns its record.
     FreeBlock del(pfn_t pfn);
     // The same by record index (from indexAt()/firstIndex()): no lookup.
-    FreeBlock delAt(std::uint32_t n);
-    // The record index of the free block starting at pfn when its order is
-    // order, else FreeBlockTable::NIL: one hash lookup serves both the
-    // PageBuddy test and the removal that follows it.
-    std::uint32_t indexAt(pfn_t pfn, int order) const {
-        const std::uint32_t n = blocks_.indexOf(pfn);
-        return n != FreeBlockTable::NIL && blocks_.nodeAt(n).second.order == order
-                   ? n
-                   : FreeBlockTable::NIL;
+    FreeBlock delAt(std::uint32_t n) {
+        const FreeBlock b = unlink(n);
+        blocks_.eraseAt(n);
+        return b;
     }
+    // The record index of the free block starting at pfn when its order is
+    // order, else FreeBlockTable::NIL: one lookup serves both the PageBuddy
+    // test and the removal that follows it.
+    std::uint32_t indexAt(pfn_t pfn, int order) const { return blocks_.indexAt(pfn, order); }
     // The head of free_list[order][mt] as a record index (NIL: empty).
-    std::uint32_t firstIndex(int order, int mt) const { return lists_[order][mt].head_i; }
+    std::uint32_t firstIndex(int order, int mt) const { return lists_[order][mt].head; }
+    // The pfn of record n.
+    pfn_t pfnOf(std::uint32_t n) const { return blocks_.nodeAt(n).first; }
     // move_to_free_list(): to the tail of another type's list, same order.
     void move(pfn_t pfn, int new_mt);
 
@@ -187,14 +273,15 @@ class FreeArea {
     const FreeBlock* findContaining(pfn_t pfn, pfn_t* head) const;
     // A free block of exactly this order starts at pfn (PageBuddy && order).
     bool isFreeAt(pfn_t pfn, int order) const {
-        const FreeBlock* b = find(pfn);
-        return b && b->order == order;
+        return blocks_.indexAt(pfn, order) != FreeBlockTable::NIL;
     }
 
-    pfn_t first(int order, int mt) const { return lists_[order][mt].head; }
-    pfn_t last(int order, int mt) const { return lists_[order][mt].tail; }
-    pfn_t next(pfn_t pfn) const { return blocks_.at(pfn).next; }
-    bool empty(int order, int mt) const { return lists_[order][mt].head == NO_PFN; }
+    pfn_t first(int order, int mt) const { return pfnAt(lists_[order][mt].head); }
+    pfn_t last(int order, int mt) const { return pfnAt(lists_[order][mt].tail); }
+    // The list neighbours of the free block at pfn (NO_PFN at the ends).
+    pfn_t next(pfn_t pfn) const { return pfnAt(blocks_.nextIndex(nodeOf(pfn))); }
+    pfn_t prev(pfn_t pfn) const { return pfnAt(blocks_.prevIndex(nodeOf(pfn))); }
+    bool empty(int order, int mt) const { return lists_[order][mt].head == FreeBlockTable::NIL; }
 
     std::uint64_t nrFree(int order) const { return nr_free_[order]; }
     std::uint64_t nrFreeOf(int order, int mt) const { return lists_[order][mt].len; }
@@ -206,21 +293,69 @@ class FreeArea {
     template <class F> void forEachBlock(F&& f) const {
         for (int o = 0; o < NR_PAGE_ORDERS; ++o)
             for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
-                for (pfn_t p = lists_[o][mt].head; p != NO_PFN; p = blocks_.at(p).next)
-                    f(p, o, mt);
+                for (std::uint32_t n = lists_[o][mt].head; n != FreeBlockTable::NIL;
+                     n = blocks_.nextIndex(n))
+                    f(blocks_.nodeAt(n).first, o, mt);
     }
     // The records themselves (unordered: iterate as {pfn, FreeBlock} pairs).
     const FreeBlockTable& records() const { return blocks_; }
     std::uint64_t listLength(int order, int mt) const { return lists_[order][mt].len; }
 
   private:
-    // Puts record n (of pfn) on free_list[order][mt] / takes it off its
-    // list, keeping the counts; the hash table is not touched.
-    void link(std::uint32_t n, pfn_t pfn, int order, int mt, bool tail);
-    FreeBlock unlink(std::uint32_t n);
+    pfn_t pfnAt(std::uint32_t n) const {
+        return n == FreeBlockTable::NIL ? NO_PFN : blocks_.nodeAt(n).first;
+    }
+    std::uint32_t nodeOf(pfn_t pfn) const; // throws when pfn is not free
+    [[noreturn]] static void addedTwice();
+    // Puts record n on free_list[order][mt] / takes it off its list, keeping
+    // the counts; the pfn map is not touched.
+    void link(std::uint32_t n, int order, int mt, bool tail) {
+        List& l = lists_[order][mt];
+        FreeBlock& b = blocks_.node(n).second;
+        b.order = static_cast<std::uint8_t>(order);
+        b.mt = static_cast<std::uint8_t>(mt);
+        if (tail) {
+            blocks_.prevIndex(n) = l.tail;
+            blocks_.nextIndex(n) = FreeBlockTable::NIL;
+            if (l.tail != FreeBlockTable::NIL)
+                blocks_.nextIndex(l.tail) = n;
+            else
+                l.head = n;
+            l.tail = n;
+        } else {
+            blocks_.prevIndex(n) = FreeBlockTable::NIL;
+            blocks_.nextIndex(n) = l.head;
+            if (l.head != FreeBlockTable::NIL)
+                blocks_.prevIndex(l.head) = n;
+            else
+                l.tail = n;
+            l.head = n;
+        }
+        ++l.len;
+        ++nr_free_[order];
+        free_pages_ += 1ull << order;
+        free_pages_mt_[mt] += 1ull << order;
+    }
+    FreeBlock unlink(std::uint32_t n) {
+        const FreeBlock b = blocks_.nodeAt(n).second;
+        const std::uint32_t pi = blocks_.prevIndex(n), ni = blocks_.nextIndex(n);
+        List& l = lists_[b.order][b.mt];
+        if (pi != FreeBlockTable::NIL)
+            blocks_.nextIndex(pi) = ni;
+        else
+            l.head = ni;
+        if (ni != FreeBlockTable::NIL)
+            blocks_.prevIndex(ni) = pi;
+        else
+            l.tail = pi;
+        --l.len;
+        --nr_free_[b.order];
+        free_pages_ -= 1ull << b.order;
+        free_pages_mt_[b.mt] -= 1ull << b.order;
+        return b;
+    }
     struct List {
-        pfn_t head = NO_PFN, tail = NO_PFN;
-        std::uint32_t head_i = FreeBlockTable::NIL, tail_i = FreeBlockTable::NIL;
+        std::uint32_t head = FreeBlockTable::NIL, tail = FreeBlockTable::NIL; // record indices
         std::uint64_t len = 0;
     };
     FreeBlockTable blocks_;

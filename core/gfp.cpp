@@ -137,7 +137,11 @@ std::string formatGfp(gfp_t gfp, const KernelProfile& p) {
     return out;
 }
 
-std::optional<int> gfpZone(gfp_t gfp) {
+static_assert(ZONE_NORMAL == 2 && MIGRATE_UNMOVABLE == 0 && MIGRATE_MOVABLE == (MOVABLE >> 3) &&
+                  MIGRATE_RECLAIMABLE == (RECLAIMABLE >> 3),
+              "gfp.h's inline gfpZone/gfpMigratetype assume these numbers");
+
+std::optional<int> gfpZoneModifiers(gfp_t gfp) {
     const gfp_t bits = gfp & ZONEMASK;
     const int nz = !!(bits & DMA) + !!(bits & HIGHMEM) + !!(bits & DMA32);
     if (nz > 1) return std::nullopt; // GFP_ZONE_BAD
@@ -147,12 +151,6 @@ std::optional<int> gfpZone(gfp_t gfp) {
     // __GFP_MOVABLE it selects ZONE_MOVABLE.
     if ((bits & HIGHMEM) && (bits & MOVABLE)) return ZONE_MOVABLE;
     return ZONE_NORMAL;
-}
-
-int gfpMigratetype(gfp_t gfp, bool mobility_disabled) {
-    if ((gfp & MOVABLE_MASK) == MOVABLE_MASK) return -1;
-    if (mobility_disabled) return MIGRATE_UNMOVABLE;
-    return static_cast<int>((gfp & MOVABLE_MASK) >> 3);
 }
 
 unsigned gfpToAllocFlags(gfp_t gfp, int order) {

@@ -47,10 +47,23 @@ std::optional<gfp_t> parseGfp(const std::string& text, const KernelProfile& p,
 std::string formatGfp(gfp_t gfp, const KernelProfile& p);
 // gfp_zone(): the highest zone the request may use; nullopt for the invalid
 // zone-modifier combinations (GFP_ZONE_BAD: two of DMA/HIGHMEM/DMA32).
-std::optional<int> gfpZone(gfp_t gfp);
+// Inline for the allocator's fast path: without a zone modifier (only
+// __GFP_MOVABLE, which alone selects nothing) the answer is ZONE_NORMAL.
+std::optional<int> gfpZoneModifiers(gfp_t gfp);
+inline std::optional<int> gfpZone(gfp_t gfp) {
+    if (!(gfp & (gfpbit::DMA | gfpbit::HIGHMEM | gfpbit::DMA32)))
+        return 2; // ZONE_NORMAL (core/mmzone.h; checked in gfp.cpp)
+    return gfpZoneModifiers(gfp);
+}
 // gfp_migratetype() (UNMOVABLE when mobility grouping is off); -1 when both
 // __GFP_MOVABLE and __GFP_RECLAIMABLE are given (a VM_WARN in the kernel).
-int gfpMigratetype(gfp_t gfp, bool mobility_disabled);
+// The two bits sit where the migrate types' numbers are (MOVABLE 1,
+// RECLAIMABLE 2, checked in gfp.cpp).
+inline int gfpMigratetype(gfp_t gfp, bool mobility_disabled) {
+    if ((gfp & gfpbit::MOVABLE_MASK) == gfpbit::MOVABLE_MASK) return -1;
+    if (mobility_disabled) return 0; // MIGRATE_UNMOVABLE
+    return static_cast<int>((gfp & gfpbit::MOVABLE_MASK) >> 3);
+}
 // gfp_to_alloc_flags() of the slow path (no task state: not an RT task, not
 // an OOM victim, not PF_MEMALLOC).
 unsigned gfpToAllocFlags(gfp_t gfp, int order);

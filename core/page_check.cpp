@@ -35,7 +35,7 @@ std::string zoneCheck(const Zone& z) {
                 if (b->order != o || b->mt != mt)
                     return zn + strprintf("block %#llx is on list %d/%d but records %d/%d",
                                           (unsigned long long)p, o, mt, b->order, b->mt);
-                if (b->prev != prev)
+                if (fa.prev(p) != prev)
                     return zn + strprintf("block %#llx: broken back link", (unsigned long long)p);
                 if (p & ((1ull << o) - 1))
                     return zn + strprintf("block %#llx of order %d is not aligned",
@@ -48,7 +48,7 @@ std::string zoneCheck(const Zone& z) {
                 ++seen;
                 pages += 1ull << o;
                 prev = p;
-                p = b->next;
+                p = fa.next(p);
                 if (len > fa.records().size()) return zn + "a free list loops";
             }
             if (len != fa.listLength(o, mt))

@@ -50,7 +50,7 @@ pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
     for (int o = order; o < NR_PAGE_ORDERS; ++o) {
         const std::uint32_t n = z.free_area.firstIndex(o, mt);
         if (n == FreeBlockTable::NIL) continue;
-        const pfn_t p = z.free_area.first(o, mt);
+        const pfn_t p = z.free_area.pfnOf(n);
         z.free_area.delAt(n); // before the event: it is recorded once done
         BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
         e.pfn = p;
