@@ -89,41 +89,47 @@ MachinePreview computeMachinePreview(const std::string& scenario_text, quint64 s
 }
 
 MachinePreviewRunner::MachinePreviewRunner(QObject* parent)
-    : QObject(parent), latest_(std::make_shared<std::atomic<quint64>>(0)) {
+    : QObject(parent), shared_(std::make_shared<Shared>()) {
     qRegisterMetaType<MachinePreviewPtr>();
-    thread_ = new QThread(this);
+    thread_ = new QThread;
     thread_->setObjectName(QStringLiteral("machine-preview"));
     worker_ = new QObject;
     worker_->moveToThread(thread_);
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
     thread_->start();
 }
 
 MachinePreviewRunner::~MachinePreviewRunner() {
-    latest_->store(~0ull); // whatever is queued is out of date
+    {
+        const std::lock_guard<std::mutex> lock(shared_->mutex);
+        shared_->alive = false;
+    }
+    shared_->latest.store(~0ull); // whatever is queued is out of date
+    // The thread ends after the call it is running (not waited for).
     thread_->quit();
-    thread_->wait();
 }
 
 quint64 MachinePreviewRunner::request(std::string scenario_text) {
-    const quint64 serial = latest_->load() + 1;
-    latest_->store(serial);
-    // The runner outlives every worker call (its destructor waits for the
-    // thread), and a call queued to it dies with it.
+    const quint64 serial = shared_->latest.load() + 1;
+    shared_->latest.store(serial);
     MachinePreviewRunner* self = this;
-    auto latest = latest_;
+    auto shared = shared_;
+    QThread* gui = thread();
     QMetaObject::invokeMethod(
         worker_,
-        [self, latest, serial, text = std::move(scenario_text)] {
-            if (latest->load() != serial) return; // overtaken before it started
+        [self, shared, gui, serial, text = std::move(scenario_text)] {
+            if (shared->latest.load() != serial) return; // overtaken before it started
             auto m = std::make_shared<MachinePreview>(computeMachinePreview(text, serial));
-            m->on_worker = QThread::currentThread() != self->thread();
+            m->on_worker = QThread::currentThread() != gui;
             MachinePreviewPtr p = std::move(m);
-            if (latest->load() != serial) return;
+            const std::lock_guard<std::mutex> lock(shared->mutex);
+            if (!shared->alive || shared->latest.load() != serial) return;
+            // Posted while the runner is alive; a posted call dies with it.
             QMetaObject::invokeMethod(
                 self,
                 [self, p] {
-                    if (self->latest_->load() != p->serial) return;
+                    if (self->shared_->latest.load() != p->serial) return;
                     self->delivered_ = p->serial;
                     emit self->ready(p);
                 },

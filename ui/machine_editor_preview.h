@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 class QThread;
@@ -52,17 +53,24 @@ class MachinePreviewRunner : public QObject {
 
     // Asks for a preview of this text; returns the request's serial.
     quint64 request(std::string scenario_text);
-    quint64 latestRequest() const { return latest_->load(); }
+    quint64 latestRequest() const { return shared_->latest.load(); }
     quint64 latestDelivered() const { return delivered_; }
-    bool pending() const { return delivered_ != latest_->load(); }
+    bool pending() const { return delivered_ != shared_->latest.load(); }
 
   signals:
     void ready(const mmsim::ui::MachinePreviewPtr& preview);
 
   private:
-    QThread* thread_ = nullptr;
+    // Shared with the worker calls, which may outlive the runner: closing
+    // the editor does not wait for a big machine's boot to finish.
+    struct Shared {
+        std::atomic<quint64> latest{0};
+        std::mutex mutex;  // held while a result is posted to the runner
+        bool alive = true; // the runner exists
+    };
+    QThread* thread_ = nullptr; // no parent: it deletes itself once finished
     QObject* worker_ = nullptr; // lives on thread_
-    std::shared_ptr<std::atomic<quint64>> latest_;
+    std::shared_ptr<Shared> shared_;
     quint64 delivered_ = 0;
 };
 

@@ -31,7 +31,7 @@ QColor zoneShade(int idx, bool dark) {
     // neighbours.
     static const int light[] = {0xd9, 0xcc, 0xbf, 0xe6, 0xd2};
     static const int darkv[] = {0x4a, 0x56, 0x62, 0x3e, 0x50};
-    const int v = (dark ? darkv : light)[idx % 5];
+    const int v = (dark ? darkv : light)[static_cast<unsigned>(idx) % 5u];
     return dark ? QColor(v, v + 4, v + 12) : QColor(v - 8, v - 2, v + 8 > 255 ? 255 : v + 8);
 }
 
