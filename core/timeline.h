@@ -1,7 +1,8 @@
 // The timeline: a run a student can move along freely. step() executes the
 // next operation whole; microStep() reveals the current step's micro-events
 // one at a time (the step has already executed: the cursor only says how
-// much of it to show, and the GUI animates it); stepBack(), seek(n) and
+// much of it to show, and the GUI animates it; microSim() is the machine
+// after the revealed events, core/micro_state.h); stepBack(), seek(n) and
 // reset() go anywhere.
 //
 // Going back is restoring a checkpoint (a Simulation::Snapshot: the machine
