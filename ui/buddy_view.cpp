@@ -832,6 +832,7 @@ BuddyView::BuddyView(QWidget* parent) : QWidget(parent) {
     path_ = new PathStrip(this);
     lay->addWidget(path_);
     legend_ = makeLegend(this);
+    legend_->setObjectName("buddy-legend");
     legend_->setToolTip(tr("Chips are free blocks, drawn light as free memory; the solid block "
                            "is the one being split or merged"));
     lay->addWidget(legend_);
@@ -873,7 +874,8 @@ void BuddyView::updateLegend() {
     const bool dark = isDark(this);
     std::vector<std::pair<QColor, QString>> items;
     for (int mt = 0; mt < kLanes; ++mt)
-        items.emplace_back(migratetypeColor(mt, dark), mtName(mt));
+        if (mt != mmsim::MIGRATE_CMA || (snap_ && snap_->cma))
+            items.emplace_back(migratetypeColor(mt, dark), mtName(mt));
     setLegend(legend_, items);
     legend_->setText(legend_->text() +
                      tr("&nbsp; solid outline: list taken; dashed: a split half put back; "
@@ -892,8 +894,10 @@ void BuddyView::setCurrentZone(int i) {
 }
 
 void BuddyView::setSnapshot(const SnapshotPtr& snap) {
+    const bool had_cma = snap_ && snap_->cma;
     snap_ = snap;
     if (!snap) return;
+    if (snap->cma != had_cma) updateLegend();
     const bool ready = !snap->buddy.empty();
     empty_->setVisible(!ready);
     const QString was = zone_combo_->currentText();

@@ -376,6 +376,7 @@ PageMapView::PageMapView(QWidget* parent) : QWidget(parent) {
                             "mixed"));
     lay->addWidget(summary_);
     legend_ = makeLegend(this);
+    legend_->setObjectName("pagemap-legend");
     legend_->setToolTip(tr("Cell colour: the pageblock's migratetype. Light: free pages; solid: "
                            "allocated (colour of the requests' type); half tint: on per-CPU "
                            "lists; grey: reserved; black/white outline: mixed pageblock"));
@@ -411,7 +412,8 @@ void PageMapView::updateLegend() {
     const bool dark = isDark(this);
     std::vector<std::pair<QColor, QString>> items;
     for (int mt = 0; mt < mmsim::MIGRATE_TYPES; ++mt)
-        items.emplace_back(migratetypeColor(mt, dark), mtName(mt));
+        if (mt != mmsim::MIGRATE_CMA || (snap_ && snap_->cma))
+            items.emplace_back(migratetypeColor(mt, dark), mtName(mt));
     setLegend(legend_, items);
     legend_->setText(legend_->text() + tr("&nbsp; light = free, solid = allocated, half tint = "
                                           "per-CPU lists, hatched = reserved, outlined = mixed, "
@@ -419,8 +421,10 @@ void PageMapView::updateLegend() {
 }
 
 void PageMapView::setSnapshot(const SnapshotPtr& snap) {
+    const bool had_cma = snap_ && snap_->cma;
     snap_ = snap;
     if (!snap) return;
+    if (snap->cma != had_cma) updateLegend();
     const bool ready = snap->page_map != nullptr;
     empty_->setVisible(!ready);
     const int was = scope_->currentIndex() >= 0 ? scope_->currentData().toInt() : -2;

@@ -259,6 +259,7 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
     snap->zones_initialised = st.mm.zones_initialised;
     snap->zonelists_built = st.mm.zonelists_built;
     snap->buddy_ready = st.mm.buddy_ready;
+    snap->cma = st.mm.profile.cma;
     snap->distance = st.mm.distance;
 
     nodeState(st, *snap);

@@ -147,6 +147,7 @@ struct Snapshot {
     bool zones_initialised = false;
     bool zonelists_built = false;
     bool buddy_ready = false;
+    bool cma = false; // CONFIG_CMA on: the CMA migratetype exists
     // /proc-style views: the text, or why it is not available yet.
     std::map<QString, QString> views;
     std::map<QString, bool> view_available;

@@ -20,6 +20,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QImage>
+#include <QLabel>
 #include <QPainter>
 #include <QProcess>
 #include <QSettings>
@@ -47,6 +48,7 @@ class BuddyViewsTest : public QObject {
     void zoneTableShowsEveryRow();
     void importBootLog();
     void paletteIsColourBlindSafe();
+    void cmaInLegendsOnlyWithConfigCma();
     void everyControlHasATooltip();
     void fontSizeIsPersisted();
     void screenshots_data();
@@ -139,6 +141,26 @@ void BuddyViewsTest::buddyViewMatchesFreeLists() {
         fallback |= s.kind == PathStep::Fallback && s.text.contains("MOVABLE");
     }
     QVERIFY2(used && steal && split && fallback, qPrintable(path.front().text));
+}
+
+// The CMA migratetype is named in the legends only when the kernel has it
+// (lesson 17 turns CONFIG_CMA on; the demo machine does not).
+void BuddyViewsTest::cmaInLegendsOnlyWithConfigCma() {
+    MainWindow w;
+    auto legends = [&] {
+        return w.findChild<QLabel*>("buddy-legend")->text() + "|" +
+               w.findChild<QLabel*>("pagemap-legend")->text();
+    };
+    QVERIFY(w.openScenario(kDemo, false));
+    runTo(w, 2);
+    QVERIFY(legends().contains("MOVABLE"));
+    QVERIFY(!legends().contains("CMA"));
+    QVERIFY(w.openScenario(QStringLiteral(MMSIM_SCENARIOS "/17-cma.json"), false));
+    runTo(w, 2);
+    QCOMPARE(legends().count("CMA"), 2);
+    QVERIFY(w.openScenario(kDemo, false));
+    runTo(w, 2);
+    QVERIFY(!legends().contains("CMA"));
 }
 
 void BuddyViewsTest::splitAndMergeAreAnimated() {
