@@ -10,47 +10,6 @@
 
 namespace mmsim::ui {
 
-namespace {
-
-std::vector<E820Row> rows(const E820Table& t) {
-    std::vector<E820Row> out;
-    for (const E820Entry& e : t.entries())
-        out.push_back({e.addr, e.size, e.type, QString::fromStdString(e820TypeName(e.type))});
-    return out;
-}
-
-void copyNodes(const BootState& st, MachinePreview& p) {
-    for (const Node& n : st.mm.nodes) {
-        NodeSnap ns;
-        ns.nid = n.nid;
-        ns.online = n.online;
-        ns.has_memory = n.has_memory;
-        ns.start_pfn = n.node_start_pfn;
-        ns.spanned = n.node_spanned_pages;
-        ns.present = n.node_present_pages;
-        ns.cpus = n.cpus;
-        for (const Zone& z : n.zones) {
-            ZoneSnap zs;
-            zs.nid = z.nid;
-            zs.idx = z.idx;
-            zs.name = QString::fromLatin1(z.name());
-            zs.start_pfn = z.zone_start_pfn;
-            zs.spanned = z.spanned_pages;
-            zs.present = z.present_pages;
-            zs.managed = z.managed_pages;
-            zs.free = z.free_area.freePages();
-            zs.wmark = {z.minWmark(), z.lowWmark(), z.highWmark()};
-            zs.lowmem_reserve.assign(z.lowmem_reserve.begin(), z.lowmem_reserve.end());
-            ns.zones.push_back(std::move(zs));
-        }
-        for (const Zone* z : n.zonelist)
-            if (z) ns.zonelist.push_back({z->nid, z->idx, QString::fromLatin1(z->name())});
-        p.nodes.push_back(std::move(ns));
-    }
-}
-
-} // namespace
-
 MachinePreview computeMachinePreview(const std::string& scenario_text, quint64 serial) {
     MachinePreview p;
     p.serial = serial;
@@ -67,9 +26,9 @@ MachinePreview computeMachinePreview(const std::string& scenario_text, quint64 s
         }
         const BootState& st = sim.state();
         p.release = QString::fromStdString(st.mm.profile.release());
-        p.bios_e820 = rows(st.bios_e820);
-        p.e820 = rows(st.e820);
-        copyNodes(st, p);
+        p.bios_e820 = e820Rows(st.bios_e820);
+        p.e820 = e820Rows(st.e820);
+        p.nodes = nodeSnaps(st);
         p.totalram_pages = st.mm.totalram_pages;
         try {
             p.boot_lines = QString::fromStdString(renderView(sim, "boot"));

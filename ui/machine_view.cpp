@@ -3,6 +3,7 @@
 #include "ui/address_bar.h"
 #include "ui/diff_text_view.h"
 #include "ui/format.h"
+#include "ui/machine_lanes.h"
 #include "ui/numa_models.h"
 #include "ui/theme.h"
 #include "ui/view_util.h"
@@ -97,28 +98,12 @@ void MachineView::rebuildBar() {
     const bool dark = isDark(this);
     std::vector<AddressLane> lanes;
     std::set<std::uint32_t> types;
-    auto lane = [&](const QString& name, const std::vector<E820Row>& rows) {
-        AddressLane l;
-        l.name = name;
-        for (const E820Row& r : rows) {
-            l.segments.push_back({r.addr, r.end(), e820Color(r.type, dark), r.type_name,
-                                  tr("e820 type %1").arg(r.type)});
+    for (const auto* rows : {&snap_->bios_e820, &snap_->e820})
+        for (const E820Row& r : *rows)
             types.insert(r.type);
-        }
-        lanes.push_back(std::move(l));
-    };
-    lane(tr("firmware"), snap_->bios_e820);
-    lane(tr("kernel"), snap_->e820);
-    AddressLane nodes;
-    nodes.name = tr("nodes");
-    for (const NodeSnap& n : snap_->nodes) {
-        if (!n.spanned) continue;
-        const QColor c = (n.nid % 2) ? (dark ? QColor(0x4a, 0x4e, 0x58) : QColor(0xd0, 0xd4, 0xdc))
-                                     : (dark ? QColor(0x3a, 0x3d, 0x44) : QColor(0xe2, 0xe5, 0xea));
-        nodes.segments.push_back(
-            {n.start_pfn * 4096, (n.start_pfn + n.spanned) * 4096, c, tr("node %1").arg(n.nid),
-             tr("CPUs %1, %2 present").arg(cpuListText(n.cpus), pagesSize(n.present))});
-    }
+    lanes.push_back(e820Lane(tr("firmware"), snap_->bios_e820, dark));
+    lanes.push_back(e820Lane(tr("kernel"), snap_->e820, dark));
+    AddressLane nodes = nodeLane(snap_->nodes, dark);
     if (!nodes.segments.empty()) lanes.push_back(std::move(nodes));
     bar_->setLanes(std::move(lanes));
 

@@ -17,12 +17,6 @@ namespace {
 constexpr int kMaxStepLog = 400;
 constexpr int kMaxDebugLines = 60;
 
-std::vector<E820Row> e820Rows(const E820Table& t) {
-    std::vector<E820Row> rows;
-    for (const E820Entry& e : t.entries())
-        rows.push_back({e.addr, e.size, e.type, QString::fromStdString(e820TypeName(e.type))});
-    return rows;
-}
 
 std::vector<RegionRow> regionRows(const MemblockType& t) {
     std::vector<RegionRow> rows;
@@ -149,8 +143,38 @@ void stepEvents(const Simulation& sim, Snapshot& snap) {
     }
 }
 
-// Nodes and zones with their free counts.
-void nodeState(const BootState& st, Snapshot& snap) {
+
+// One /proc-style view: its text, or why it is not available yet.
+void renderInto(const Simulation& sim, const std::string& v, Snapshot& snap) {
+    const QString name = QString::fromStdString(v);
+    try {
+        snap.views[name] = QString::fromStdString(renderView(sim, v));
+        snap.view_available[name] = true;
+    } catch (const std::exception& e) {
+        snap.views[name] = QObject::tr("(not available yet: %1)").arg(e.what());
+        snap.view_available[name] = false;
+    }
+}
+
+} // namespace
+
+QString Snapshot::ownerOf(std::uint64_t pfn) const {
+    auto it = std::upper_bound(owners.begin(), owners.end(), pfn,
+                               [](std::uint64_t p, const OwnerSnap& o) { return p < o.pfn; });
+    if (it == owners.begin()) return {};
+    --it;
+    return pfn < it->pfn + (std::uint64_t{1} << it->order) ? it->name : QString();
+}
+
+std::vector<E820Row> e820Rows(const E820Table& t) {
+    std::vector<E820Row> rows;
+    for (const E820Entry& e : t.entries())
+        rows.push_back({e.addr, e.size, e.type, QString::fromStdString(e820TypeName(e.type))});
+    return rows;
+}
+
+std::vector<NodeSnap> nodeSnaps(const BootState& st) {
+    std::vector<NodeSnap> nodes;
     for (const Node& n : st.mm.nodes) {
         NodeSnap ns;
         ns.nid = n.nid;
@@ -178,30 +202,9 @@ void nodeState(const BootState& st, Snapshot& snap) {
         }
         for (const Zone* z : n.zonelist)
             if (z) ns.zonelist.push_back({z->nid, z->idx, QString::fromLatin1(z->name())});
-        snap.nodes.push_back(std::move(ns));
+        nodes.push_back(std::move(ns));
     }
-}
-
-// One /proc-style view: its text, or why it is not available yet.
-void renderInto(const Simulation& sim, const std::string& v, Snapshot& snap) {
-    const QString name = QString::fromStdString(v);
-    try {
-        snap.views[name] = QString::fromStdString(renderView(sim, v));
-        snap.view_available[name] = true;
-    } catch (const std::exception& e) {
-        snap.views[name] = QObject::tr("(not available yet: %1)").arg(e.what());
-        snap.view_available[name] = false;
-    }
-}
-
-} // namespace
-
-QString Snapshot::ownerOf(std::uint64_t pfn) const {
-    auto it = std::upper_bound(owners.begin(), owners.end(), pfn,
-                               [](std::uint64_t p, const OwnerSnap& o) { return p < o.pfn; });
-    if (it == owners.begin()) return {};
-    --it;
-    return pfn < it->pfn + (std::uint64_t{1} << it->order) ? it->name : QString();
+    return nodes;
 }
 
 ScenarioInfo makeScenarioInfo(const Scenario& sc, const QString& path) {
@@ -262,7 +265,7 @@ SnapshotPtr makeSnapshot(const Simulation& sim, std::uint64_t serial, std::size_
     snap->cma = st.mm.profile.cma;
     snap->distance = st.mm.distance;
 
-    nodeState(st, *snap);
+    snap->nodes = nodeSnaps(st);
     if (st.mm.buddy_ready) {
         buddyLists(sim, *snap);
         stepEvents(sim, *snap);
@@ -290,7 +293,7 @@ SnapshotPtr makeMicroSnapshot(const Snapshot& step, const Simulation& mid, std::
     snap->serial = serial;
     const BootState& st = mid.state();
     snap->nodes.clear();
-    nodeState(st, *snap);
+    snap->nodes = nodeSnaps(st);
     snap->buddy.clear();
     snap->owners.clear();
     if (st.mm.buddy_ready) buddyLists(mid, *snap);

@@ -18,6 +18,8 @@
 
 namespace mmsim {
 class Simulation;
+class E820Table;
+struct BootState;
 struct Scenario;
 struct TimeSeries;
 } // namespace mmsim
@@ -207,6 +209,11 @@ struct Snapshot {
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+// The firmware map as rows, and the nodes with their zones and zonelists
+// (also the machine editor's preview).
+std::vector<E820Row> e820Rows(const mmsim::E820Table& t);
+std::vector<NodeSnap> nodeSnaps(const mmsim::BootState& st);
 
 ScenarioInfo makeScenarioInfo(const mmsim::Scenario& sc, const QString& path);
 // Copies what the views show out of the simulation. 'log_before' is the
