@@ -44,8 +44,10 @@ ZonesView::ZonesView(QWidget* parent) : QWidget(parent) {
     zones_table_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     // Numbers are never elided: every column is as wide as its widest
     // value and the view scrolls sideways when the window is narrower.
+    // (The zone's name takes the spare width.)
     zones_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    zones_table_->horizontalHeader()->setStretchLastSection(true);
+    zones_table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    zones_table_->horizontalHeader()->setStretchLastSection(false);
     zones_table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     lay->addWidget(zones_table_);
 
