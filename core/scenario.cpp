@@ -138,19 +138,6 @@ bool isIdentifier(const std::string& s) {
                        [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
 }
 
-// The e820 type names as the kernel prints them (e820_type_to_string()).
-const std::vector<std::pair<std::string_view, std::uint32_t>>& e820Types() {
-    static const std::vector<std::pair<std::string_view, std::uint32_t>> types = {
-        {"usable", 1},
-        {"reserved", 2},
-        {"ACPI data", 3},
-        {"ACPI NVS", 4},
-        {"unusable", 5},
-        {"persistent", 7},
-        {"soft reserved", 0xefffffff},
-    };
-    return types;
-}
 
 // ---------------------------------------------------------------- parsing
 
@@ -909,6 +896,19 @@ class Loader {
 };
 
 } // namespace
+
+const std::vector<std::pair<std::string_view, std::uint32_t>>& e820Types() {
+    static const std::vector<std::pair<std::string_view, std::uint32_t>> types = {
+        {"usable", 1},
+        {"reserved", 2},
+        {"ACPI data", 3},
+        {"ACPI NVS", 4},
+        {"unusable", 5},
+        {"persistent", 7},
+        {"soft reserved", 0xefffffff},
+    };
+    return types;
+}
 
 std::optional<std::uint64_t> memparse(const std::string& text) {
     return memparseDetailed(text).value;

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mmsim {
@@ -87,6 +89,9 @@ struct Scenario {
 
 // Parse and validate. Throws InputError.
 Scenario loadScenario(const std::string& text, const std::string& filename);
+// The e820 type names a scenario may use, as the kernel prints them
+// (e820_type_to_string()), with their numbers.
+const std::vector<std::pair<std::string_view, std::uint32_t>>& e820Types();
 Scenario loadScenarioFile(const std::string& path);
 
 // Kernel memparse(): "64M", "0x1000", "4096", "2G", "1T" (K M G T P E,

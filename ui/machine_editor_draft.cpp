@@ -40,22 +40,9 @@ std::string sizeText(std::uint64_t bytes) {
     return std::to_string(bytes >> (10 * (best + 1))) + suffix[best];
 }
 
-const std::vector<std::pair<std::string, std::uint32_t>>& editorE820Types() {
-    static const std::vector<std::pair<std::string, std::uint32_t>> types = {
-        {"usable", 1},
-        {"reserved", 2},
-        {"ACPI data", 3},
-        {"ACPI NVS", 4},
-        {"unusable", 5},
-        {"persistent", 7},
-        {"soft reserved", 0xefffffff},
-    };
-    return types;
-}
-
 std::string e820TypeKey(std::uint32_t type) {
-    for (const auto& [name, num] : editorE820Types())
-        if (num == type) return name;
+    for (const auto& [name, num] : e820Types())
+        if (num == type) return std::string(name);
     return std::to_string(type);
 }
 

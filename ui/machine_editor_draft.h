@@ -104,7 +104,5 @@ std::string hexText(std::uint64_t v);
 // The scenario's name of an e820 type ("usable", "ACPI NVS", ...), or its
 // number for types without one.
 std::string e820TypeKey(std::uint32_t type);
-// The types the editor offers: (scenario name, e820 number).
-const std::vector<std::pair<std::string, std::uint32_t>>& editorE820Types();
 
 } // namespace mmsim::ui

@@ -26,8 +26,10 @@ std::optional<std::uint64_t> parseValue(const QVariant& v, QString* why) {
 
 std::optional<std::uint32_t> parseType(const QString& text) {
     const QString t = text.trimmed();
-    for (const auto& [name, num] : editorE820Types())
-        if (t == QString::fromStdString(name) || t == e820TypeLabel(num)) return num;
+    for (const auto& [name, num] : e820Types())
+        if (t == QLatin1String(name.data(), static_cast<qsizetype>(name.size())) ||
+            t == e820TypeLabel(num))
+            return num;
     bool ok = false;
     const qulonglong n =
         t.startsWith(QLatin1String("0x")) ? t.mid(2).toULongLong(&ok, 16) : t.toULongLong(&ok, 10);
@@ -290,8 +292,9 @@ void EditorE820Model::onChanged(int parts, QObject* origin) {
 QWidget* E820TypeDelegate::createEditor(QWidget* parent, const QStyleOptionViewItem&,
                                         const QModelIndex&) const {
     auto* box = new QComboBox(parent);
-    for (const auto& [name, num] : editorE820Types())
-        box->addItem(e820TypeLabel(num), QString::fromStdString(name));
+    for (const auto& [name, num] : e820Types())
+        box->addItem(e820TypeLabel(num),
+                     QString(QLatin1String(name.data(), static_cast<qsizetype>(name.size()))));
     return box;
 }
 

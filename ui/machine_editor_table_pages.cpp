@@ -198,7 +198,7 @@ E820Page::E820Page(MachineEditSession* session, QWidget* parent)
     retype->setToolTip(tr("Change the selected entry's type"));
     retype->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(retype);
-    for (const auto& [name, num] : editorE820Types()) {
+    for (const auto& [name, num] : e820Types()) {
         const std::uint32_t type = num;
         menu->addAction(e820TypeLabel(type), this, [this, type] {
             if (currentRow() >= 0) model_->retype(currentRow(), type);
