@@ -40,8 +40,7 @@ std::uint32_t FreeBlockTable::newChunk() {
         free_chunks_.pop_back();
         return c;
     }
-    const std::uint32_t c = static_cast<std::uint32_t>(chunk_used_.size());
-    chunk_used_.push_back(0);
+    const std::uint32_t c = nr_chunks_++;
     small_.resize(small_.size() + CHUNK_PAGES, NIL);
     return c;
 }

@@ -115,13 +115,15 @@ class FreeBlockTable {
     }
     // A new node for a block of b.order at pfn (its list links unset), or
     // NIL (nothing changes) when pfn has one.
-    std::uint32_t insert(pfn_t pfn, const FreeBlock& b) {
-        if (indexOf(pfn) != NIL) return NIL;
+    [[gnu::always_inline]] std::uint32_t insert(pfn_t pfn, const FreeBlock& b) {
         Pageblock& e = entryFor(pfn);
+        const bool aligned = !(pfn & (CHUNK_PAGES - 1));
+        if ((aligned && e.big != NIL) || (e.chunk != NIL && small_[smallSlot(e.chunk, pfn)] != NIL))
+            return NIL;
         std::uint32_t n;
-        if (!unused_.empty()) {
-            n = unused_.back();
-            unused_.pop_back();
+        if (free_node_ != NIL) {
+            n = free_node_;
+            free_node_ = nodes_[n].next;
             nodes_[n] = Node{{pfn, b}};
         } else {
             n = static_cast<std::uint32_t>(nodes_.size());
@@ -132,27 +134,29 @@ class FreeBlockTable {
         } else {
             if (e.chunk == NIL) e.chunk = newChunk();
             small_[smallSlot(e.chunk, pfn)] = n;
-            ++chunk_used_[e.chunk];
+            ++e.small;
         }
         ++size_;
         return n;
     }
     // Removes the node i (of a pfn that has one).
-    void eraseAt(std::uint32_t i) {
+    [[gnu::always_inline]] void eraseAt(std::uint32_t i) {
         Node& nd = nodes_[i];
         const pfn_t pfn = nd.kv.first;
-        Pageblock& e = *entry(pfn);
+        // A node's pfn has its entry: no range check.
+        Pageblock& e = pbs_[static_cast<std::size_t>((pfn >> CHUNK_SHIFT) - first_pb_)];
         if (nd.kv.second.order >= CHUNK_SHIFT) {
             e.big = NIL;
         } else {
             small_[smallSlot(e.chunk, pfn)] = NIL;
-            if (!--chunk_used_[e.chunk]) {
+            if (!--e.small) {
                 free_chunks_.push_back(e.chunk);
                 e.chunk = NIL;
             }
         }
         nd.kv.first = NO_PFN;
-        unused_.push_back(i);
+        nd.next = free_node_;
+        free_node_ = i;
         --size_;
     }
     value_type& node(std::uint32_t i) { return nodes_[i].kv; }
@@ -206,9 +210,10 @@ class FreeBlockTable {
         std::uint32_t prev = NIL, next = NIL;
     };
     // One per pageblock of the span seen so far.
-    struct Pageblock {
+    struct alignas(16) Pageblock { // a power of two: entry() divides by it
         std::uint32_t big = NIL;   // node of a free block of order >= CHUNK_SHIFT here
         std::uint32_t chunk = NIL; // chunk of the smaller blocks' nodes, per page
+        std::uint32_t small = 0;   // smaller free blocks here (their nodes in the chunk)
     };
     const Pageblock* entry(pfn_t pfn) const {
         const pfn_t c = (pfn >> CHUNK_SHIFT) - first_pb_; // wraps below the first
@@ -230,11 +235,11 @@ class FreeBlockTable {
     std::uint32_t newChunk();
 
     std::vector<Node> nodes_;
-    std::vector<std::uint32_t> unused_;
+    std::uint32_t free_node_ = NIL; // unused nodes, linked through next
     std::vector<Pageblock> pbs_;
     pfn_t first_pb_ = 0;                     // pageblock number of pbs_[0]
     std::vector<std::uint32_t> small_;       // chunk c: small_[c * CHUNK_PAGES ...]
-    std::vector<std::uint32_t> chunk_used_;  // small blocks per chunk
+    std::uint32_t nr_chunks_ = 0;            // chunks made so far
     std::vector<std::uint32_t> free_chunks_; // chunks back in the pool (all NIL)
     std::size_t size_ = 0;
 };
@@ -242,7 +247,7 @@ class FreeBlockTable {
 class FreeArea {
   public:
     // Adds a free block at the head (or tail) of free_list[order][mt].
-    void add(pfn_t pfn, int order, int mt, bool tail) {
+    [[gnu::always_inline]] void add(pfn_t pfn, int order, int mt, bool tail) {
         const std::uint32_t n = blocks_.insert(
             pfn, FreeBlock{static_cast<std::uint8_t>(order), static_cast<std::uint8_t>(mt)});
         if (n == FreeBlockTable::NIL) addedTwice();
@@ -251,7 +256,7 @@ class FreeArea {
     // Removes a free block from its list; returns its record.
     FreeBlock del(pfn_t pfn);
     // The same by record index (from indexAt()/firstIndex()): no lookup.
-    FreeBlock delAt(std::uint32_t n) {
+    [[gnu::always_inline]] FreeBlock delAt(std::uint32_t n) {
         const FreeBlock b = unlink(n);
         blocks_.eraseAt(n);
         return b;

@@ -174,8 +174,37 @@ struct AllocContext {
     const char* pass = "";
 };
 
-bool checkMark(MmModel& mm, Zone& z, const AllocContext& ac, int mark, unsigned flags,
-               AllocOutcome& out, EventSink* ev, bool record) {
+// Why a zone failed its watermark check, for the outcome (only when the
+// request fails in the end does anyone read it: kept off the hot path).
+[[gnu::noinline, gnu::cold]] void noteWatermarkSkip(const Zone& z, const AllocContext& ac, int mark,
+                                                    unsigned flags, Wmark r, const BuddyEvent& e,
+                                                    AllocOutcome& out) {
+    // Free CMA pages do not count for a request without ALLOC_CMA.
+    const std::uint64_t cma_free =
+        (flags & allocflag::CMA) ? 0 : z.free_area.freePagesOf(MIGRATE_CMA);
+    const std::string cma_note =
+        cma_free ? strprintf(" (%llu of them in CMA pageblocks, which this request may not use)",
+                             (unsigned long long)cma_free)
+                 : std::string();
+    std::string why =
+        r == Wmark::BelowMark
+            ? strprintf("%s: free %lld%s is not above the %s watermark %llu + lowmem_reserve %llu",
+                        ac.pass, (long long)e.free, cma_note.c_str(), markName(mark),
+                        (unsigned long long)e.mark_pages, (unsigned long long)e.reserve)
+            : strprintf("%s: no free block of order >= %d this request may use", ac.pass, ac.order);
+    out.skips.push_back({z.nid, z.idx, std::move(why)});
+}
+
+[[gnu::noinline, gnu::cold]] void noteNoBlock(const Zone& z, const AllocContext& ac,
+                                              AllocOutcome& out) {
+    out.skips.push_back(
+        {z.nid, z.idx,
+         strprintf("%s: no free block of order >= %d in any list it may use", ac.pass, ac.order)});
+}
+
+[[gnu::always_inline]] inline bool checkMark(MmModel& mm, Zone& z, const AllocContext& ac, int mark,
+                                             unsigned flags, AllocOutcome& out, EventSink* ev,
+                                             bool record) {
     const std::uint64_t mark_pages = wmarkPages(z, mark);
     const Wmark r = zoneWatermarkFast(mm, z, ac.order, static_cast<std::int64_t>(mark_pages),
                                       ac.highest_zoneidx, flags);
@@ -187,25 +216,8 @@ bool checkMark(MmModel& mm, Zone& z, const AllocContext& ac, int mark, unsigned 
     e.reserve = z.lowmem_reserve[static_cast<std::size_t>(ac.highest_zoneidx)];
     e.pass = r == Wmark::Ok;
     e.alloc_flags = flags;
-    if (r != Wmark::Ok && record) {
-        // Free CMA pages do not count for a request without ALLOC_CMA.
-        const std::uint64_t cma_free =
-            (flags & allocflag::CMA) ? 0 : z.free_area.freePagesOf(MIGRATE_CMA);
-        const std::string cma_note =
-            cma_free ? strprintf(" (%llu of them in CMA pageblocks, which this request may not "
-                                 "use)",
-                                 (unsigned long long)cma_free)
-                     : std::string();
-        std::string why =
-            r == Wmark::BelowMark
-                ? strprintf("%s: free %lld%s is not above the %s watermark %llu + lowmem_reserve "
-                            "%llu",
-                            ac.pass, (long long)e.free, cma_note.c_str(), markName(mark),
-                            (unsigned long long)mark_pages, (unsigned long long)e.reserve)
-                : strprintf("%s: no free block of order >= %d this request may use", ac.pass,
-                            ac.order);
-        out.skips.push_back({z.nid, z.idx, why});
-    }
+    if (r != Wmark::Ok && record) [[unlikely]]
+        noteWatermarkSkip(z, ac, mark, flags, r, e, out);
     return r == Wmark::Ok;
 }
 
@@ -248,9 +260,7 @@ retry:
             *used_flags = flags;
             return page;
         }
-        out.skips.push_back({z.nid, z.idx,
-                             strprintf("%s: no free block of order >= %d in any list it may use",
-                                       ac.pass, ac.order)});
+        noteNoBlock(z, ac, out);
     }
     if (no_fallback) {
         flags &= ~allocflag::NOFRAGMENT;
@@ -268,6 +278,104 @@ int cpuNode(const MmModel& mm, int cpu) {
     return 0;
 }
 
+// A failed request: the outcome with its reason, and the events the kernel's
+// tracepoints show for it.
+[[gnu::noinline, gnu::cold]] void failAlloc(AllocOutcome& out, const AllocRequest& req,
+                                            std::string why, EventSink* ev) {
+    out.ok = false;
+    out.pfn = NO_PFN;
+    out.reason = std::move(why);
+    BuddyEvent e;
+    e.kind = BuddyEvent::alloc_fail;
+    e.order = static_cast<std::int8_t>(std::clamp(req.order, 0, 127));
+    e.gfp = req.gfp;
+    emit(ev, e);
+    e.kind = BuddyEvent::mm_page_alloc;
+    e.mt = static_cast<std::int8_t>(out.migratetype);
+    emit(ev, e);
+}
+
+// __alloc_pages_slowpath() as far as mmsim models it: wake kswapd, retry at
+// the MIN watermark (less for __GFP_HIGH and atomic requests), then on the
+// reserves for __GFP_MEMALLOC; with direct reclaim allowed, give HIGHATOMIC
+// pageblocks back before failing. NO_PFN when the request fails (the
+// outcome then says why).
+[[gnu::noinline]] pfn_t allocPagesSlowpath(MmModel& mm, const AllocRequest& req, AllocContext& ac,
+                                           unsigned cma_flag, AllocOutcome& out, Zone** got,
+                                           unsigned* used, EventSink* ev) {
+    const int hz = ac.highest_zoneidx;
+    const int mt = ac.migratetype;
+    Zone* preferred = (*ac.zonelist)[ac.preferred];
+    unsigned flags = gfpToAllocFlags(req.gfp, req.order) | cma_flag;
+    // wake_all_kswapds(): once per node of the zonelist.
+    auto wakeKswapds = [&] {
+        if (!(flags & allocflag::KSWAPD)) return;
+        int last = -1;
+        for (std::size_t i = ac.preferred; i < ac.zonelist->size(); ++i) {
+            const Zone& z = *(*ac.zonelist)[i];
+            if (z.idx > hz || z.nid == last) continue;
+            last = z.nid;
+            BuddyEvent e = event(BuddyEvent::kswapd_wake, z);
+            e.order = static_cast<std::int8_t>(req.order);
+            e.zone = static_cast<std::int8_t>(hz);
+            e.gfp = req.gfp;
+            e.reason = "below the low watermark";
+            emit(ev, e);
+        }
+        out.kswapd_woken = true;
+    };
+    wakeKswapds();
+    ac.pass = "slow path";
+    pfn_t page = getPageFromFreelist(mm, ac, flags, out, got, used, ev);
+    if (page == NO_PFN) {
+        if (const unsigned reserve = gfpPfmemallocFlags(req.gfp)) {
+            flags = reserve | cma_flag | (flags & allocflag::KSWAPD);
+            ac.pass = "no watermarks";
+            page = getPageFromFreelist(mm, ac, flags, out, got, used, ev);
+        }
+    }
+    if (page == NO_PFN && (req.gfp & gfpbit::DIRECT_RECLAIM)) {
+        BuddyEvent e = event(BuddyEvent::direct_reclaim, *preferred);
+        e.order = static_cast<std::int8_t>(req.order);
+        e.gfp = req.gfp;
+        emit(ev, e);
+        // Nothing is reclaimable in mmsim, so reclaim makes no progress
+        // and its own unreserve (which needs progress) never runs. A
+        // request that may retry (not __GFP_NORETRY; above
+        // PAGE_ALLOC_COSTLY_ORDER only with __GFP_RETRY_MAYFAIL and
+        // compaction allowed, i.e. __GFP_IO) loops in
+        // should_reclaim_retry() until MAX_RECLAIM_RETRIES and then, before
+        // the OOM killer, unreserves HIGHATOMIC pageblocks with force and
+        // retries after each one. The identical failed retries before
+        // that are not repeated here.
+        const bool costly = req.order > PAGE_ALLOC_COSTLY_ORDER;
+        const bool may_retry =
+            !(req.gfp & gfpbit::NORETRY) &&
+            (!costly || ((req.gfp & gfpbit::RETRY_MAYFAIL) && (req.gfp & gfpbit::IO)));
+        if (may_retry) {
+            ac.pass = "after unreserving a HIGHATOMIC pageblock";
+            while (page == NO_PFN && buddy::unreserveHighatomicPageblock(
+                                         mm, *ac.zonelist, ac.highest_zoneidx, mt, true, ev)) {
+                wakeKswapds();
+                page = getPageFromFreelist(mm, ac, flags, out, got, used, ev);
+            }
+        }
+    }
+    if (page != NO_PFN) return page;
+    std::string why = strprintf("no zone could serve order %d", req.order);
+    for (const ZoneSkip& s : out.skips)
+        why += strprintf("; node %d %s: %s", s.nid, zoneName(s.zone), s.why.c_str());
+    if (req.gfp & gfpbit::DIRECT_RECLAIM) {
+        out.would_reclaim = true;
+        why += "; the kernel would now compact and reclaim directly (not modelled)";
+        if (req.gfp & gfpbit::NOFAIL) why += " and, with __GFP_NOFAIL, retry forever";
+    } else {
+        why += "; no __GFP_DIRECT_RECLAIM: the kernel fails it too";
+    }
+    failAlloc(out, req, std::move(why), ev);
+    return NO_PFN;
+}
+
 } // namespace
 
 namespace buddy {
@@ -281,37 +389,41 @@ bool zoneWatermarkOkSimple(const MmModel& mm, const Zone& z, int order, std::uin
 AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     AllocOutcome out;
     out.order = req.order;
-    auto fail = [&](std::string why) {
-        out.ok = false;
-        out.pfn = NO_PFN;
-        out.reason = std::move(why);
-        BuddyEvent e;
-        e.kind = BuddyEvent::alloc_fail;
-        e.order = static_cast<std::int8_t>(std::clamp(req.order, 0, 127));
-        e.gfp = req.gfp;
-        emit(ev, e);
-        e.kind = BuddyEvent::mm_page_alloc;
-        e.mt = static_cast<std::int8_t>(out.migratetype);
-        emit(ev, e);
+    if (req.order < 0 || req.order > MAX_PAGE_ORDER) [[unlikely]] {
+        failAlloc(out, req,
+                  strprintf("order %d is above MAX_PAGE_ORDER (%d)", req.order, MAX_PAGE_ORDER),
+                  ev);
         return out;
-    };
-    if (req.order < 0 || req.order > MAX_PAGE_ORDER)
-        return fail(strprintf("order %d is above MAX_PAGE_ORDER (%d)", req.order, MAX_PAGE_ORDER));
-    if (!mm.buddy_ready) return fail("the buddy allocator is not up yet");
-    const std::optional<int> hz = gfpZone(req.gfp);
-    if (!hz)
-        return fail("invalid GFP zone modifiers: at most one of __GFP_DMA, __GFP_HIGHMEM, "
-                    "__GFP_DMA32 (GFP_ZONE_BAD)");
+    }
+    if (!mm.buddy_ready) [[unlikely]] {
+        failAlloc(out, req, "the buddy allocator is not up yet", ev);
+        return out;
+    }
+    // The highest zone as a plain int (-1: bad modifiers): an optional kept
+    // across the body costs a store-forwarding stall on every request.
+    const int hz = gfpZone(req.gfp).value_or(-1);
+    if (hz < 0) [[unlikely]] {
+        failAlloc(out, req,
+                  "invalid GFP zone modifiers: at most one of __GFP_DMA, __GFP_HIGHMEM, "
+                  "__GFP_DMA32 (GFP_ZONE_BAD)",
+                  ev);
+        return out;
+    }
     const int mt = gfpMigratetype(req.gfp, mm.page_group_by_mobility_disabled);
-    if (mt < 0) return fail("__GFP_MOVABLE and __GFP_RECLAIMABLE together");
+    if (mt < 0) [[unlikely]] {
+        failAlloc(out, req, "__GFP_MOVABLE and __GFP_RECLAIMABLE together", ev);
+        return out;
+    }
     out.migratetype = mt;
     int nid = req.nid == NUMA_NO_NODE ? cpuNode(mm, req.cpu) : req.nid;
-    if (nid < 0 || static_cast<std::size_t>(nid) >= mm.nodes.size())
-        return fail(strprintf("node %d does not exist", nid));
+    if (nid < 0 || static_cast<std::size_t>(nid) >= mm.nodes.size()) [[unlikely]] {
+        failAlloc(out, req, strprintf("node %d does not exist", nid), ev);
+        return out;
+    }
     const Node& node = mm.nodes[static_cast<std::size_t>(nid)];
     AllocContext ac;
     ac.zonelist = (req.gfp & gfpbit::THISNODE) ? &node.zonelist_nofallback : &node.zonelist;
-    ac.highest_zoneidx = *hz;
+    ac.highest_zoneidx = hz;
     ac.migratetype = mt;
     ac.gfp = req.gfp;
     ac.order = req.order;
@@ -322,13 +434,17 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     // first_zones_zonelist(): the preferred zone.
     ac.preferred = ac.zonelist->size();
     for (std::size_t i = 0; i < ac.zonelist->size(); ++i)
-        if ((*ac.zonelist)[i]->idx <= *hz) {
+        if ((*ac.zonelist)[i]->idx <= hz) {
             ac.preferred = i;
             break;
         }
-    if (ac.preferred == ac.zonelist->size())
-        return fail(strprintf("node %d's zonelist has no zone at or below %s", nid, zoneName(*hz)));
-    Zone* preferred = (*ac.zonelist)[ac.preferred];
+    if (ac.preferred == ac.zonelist->size()) [[unlikely]] {
+        failAlloc(out, req,
+                  strprintf("node %d's zonelist has no zone at or below %s", nid, zoneName(hz)),
+                  ev);
+        return out;
+    }
+    const Zone* preferred = (*ac.zonelist)[ac.preferred];
 
     // Fast path: the low watermark; ALLOC_NOFRAGMENT when the preferred zone
     // is Normal and DMA32 is there to take unmovable spill-over.
@@ -345,79 +461,9 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     unsigned used = 0;
     ac.pass = "fast path";
     pfn_t page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
-    std::string tail;
-    if (page == NO_PFN) {
-        // Slow path.
-        flags = gfpToAllocFlags(req.gfp, req.order) | cma_flag;
-        // wake_all_kswapds(): once per node of the zonelist.
-        auto wakeKswapds = [&] {
-            if (!(flags & allocflag::KSWAPD)) return;
-            int last = -1;
-            for (std::size_t i = ac.preferred; i < ac.zonelist->size(); ++i) {
-                const Zone& z = *(*ac.zonelist)[i];
-                if (z.idx > *hz || z.nid == last) continue;
-                last = z.nid;
-                BuddyEvent e = event(BuddyEvent::kswapd_wake, z);
-                e.order = static_cast<std::int8_t>(req.order);
-                e.zone = static_cast<std::int8_t>(*hz);
-                e.gfp = req.gfp;
-                e.reason = "below the low watermark";
-                emit(ev, e);
-            }
-            out.kswapd_woken = true;
-        };
-        wakeKswapds();
-        ac.pass = "slow path";
-        page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
-        if (page == NO_PFN) {
-            if (const unsigned reserve = gfpPfmemallocFlags(req.gfp)) {
-                flags = reserve | cma_flag | (flags & allocflag::KSWAPD);
-                ac.pass = "no watermarks";
-                page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
-            }
-        }
-        if (page == NO_PFN && (req.gfp & gfpbit::DIRECT_RECLAIM)) {
-            BuddyEvent e = event(BuddyEvent::direct_reclaim, *preferred);
-            e.order = static_cast<std::int8_t>(req.order);
-            e.gfp = req.gfp;
-            emit(ev, e);
-            // Nothing is reclaimable in mmsim, so reclaim makes no progress
-            // and its own unreserve (which needs progress) never runs. A
-            // request that may retry (not __GFP_NORETRY; above
-            // PAGE_ALLOC_COSTLY_ORDER only with __GFP_RETRY_MAYFAIL and
-            // compaction allowed, i.e. __GFP_IO) loops in
-            // should_reclaim_retry() until MAX_RECLAIM_RETRIES and then, before
-            // the OOM killer, unreserves HIGHATOMIC pageblocks with force and
-            // retries after each one. The identical failed retries before
-            // that are not repeated here.
-            const bool costly = req.order > PAGE_ALLOC_COSTLY_ORDER;
-            const bool may_retry =
-                !(req.gfp & gfpbit::NORETRY) &&
-                (!costly || ((req.gfp & gfpbit::RETRY_MAYFAIL) && (req.gfp & gfpbit::IO)));
-            if (may_retry) {
-                ac.pass = "after unreserving a HIGHATOMIC pageblock";
-                while (page == NO_PFN && buddy::unreserveHighatomicPageblock(
-                                             mm, *ac.zonelist, ac.highest_zoneidx, mt, true, ev)) {
-                    wakeKswapds();
-                    page = getPageFromFreelist(mm, ac, flags, out, &got, &used, ev);
-                }
-            }
-        }
-        if (page == NO_PFN) {
-            if (req.gfp & gfpbit::DIRECT_RECLAIM) {
-                out.would_reclaim = true;
-                tail = "; the kernel would now compact and reclaim directly (not modelled)";
-                if (req.gfp & gfpbit::NOFAIL) tail += " and, with __GFP_NOFAIL, retry forever";
-            } else {
-                tail = "; no __GFP_DIRECT_RECLAIM: the kernel fails it too";
-            }
-        }
-    }
-    if (page == NO_PFN) {
-        std::string why = strprintf("no zone could serve order %d", req.order);
-        for (const ZoneSkip& s : out.skips)
-            why += strprintf("; node %d %s: %s", s.nid, zoneName(s.zone), s.why.c_str());
-        return fail(why + tail);
+    if (page == NO_PFN) [[unlikely]] {
+        page = allocPagesSlowpath(mm, req, ac, cma_flag, out, &got, &used, ev);
+        if (page == NO_PFN) return out; // failAlloc() said why
     }
     // A high-order atomic allocation reserves its pageblock for the next ones.
     const bool reserve_highatomic = used & allocflag::HIGHATOMIC;
@@ -441,5 +487,4 @@ AllocOutcome allocPages(MmModel& mm, const AllocRequest& req, EventSink* ev) {
     e.gfp = req.gfp;
     return out;
 }
-
 } // namespace mmsim

@@ -57,3 +57,53 @@ bool unreserveHighatomicPageblock(MmModel& mm, const std::vector<Zone*>& zonelis
                                   int highest_zoneidx, int mt, bool force, EventSink* ev);
 
 } // namespace mmsim::buddy
+
+namespace mmsim {
+
+// __free_one_page() with an explicit migratetype: merge with the buddy while
+// it is a free block of the same order (and, at pageblock order and above,
+// of a type it may merge with), then put the result at the head of its
+// list, or at the tail when buddy_merge_likely(). Inline: every pcp bulk
+// free and every free of another order runs it.
+inline void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned fpi,
+                         EventSink* ev) {
+    FreeArea& fa = z.free_area;
+    while (order < MAX_PAGE_ORDER) {
+        const pfn_t buddy = pfn ^ (1ull << order);
+        if (!z.spans(buddy)) break;
+        const std::uint32_t bi = fa.indexAt(buddy, order);
+        if (bi == FreeBlockTable::NIL) break;
+        int buddy_mt = mt;
+        if (order >= PAGEBLOCK_ORDER) {
+            // Never merge a HIGHATOMIC/ISOLATE block with another type.
+            buddy_mt = pageblockType(z, buddy);
+            if (mt != buddy_mt &&
+                (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddy_mt)))
+                break;
+        }
+        fa.delAt(bi);
+        if (buddy_mt != mt && mm.profile.mergeRetypesBuddy())
+            buddy::changePageblockRange(z, buddy, order, mt);
+        pfn &= buddy;
+        ++order;
+        BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_merge, z);
+        e.pfn = pfn;
+        e.order = static_cast<std::int8_t>(order);
+        e.mt = static_cast<std::int8_t>(mt);
+    }
+    bool to_tail;
+    if (fpi & FPI_TO_TAIL) {
+        to_tail = true;
+    } else if (order >= MAX_PAGE_ORDER - 1) {
+        to_tail = false; // buddy_merge_likely(): not below the second largest order
+    } else {
+        // buddy_merge_likely(): if the block one merge up has its buddy free,
+        // this one will likely merge soon: keep it at the tail, unused.
+        const pfn_t higher = pfn & ~(1ull << order);
+        const pfn_t hbuddy = higher ^ (1ull << (order + 1));
+        to_tail = z.spans(hbuddy) && fa.isFreeAt(hbuddy, order + 1);
+    }
+    fa.add(pfn, order, mt, to_tail);
+}
+
+} // namespace mmsim

@@ -12,63 +12,11 @@
 
 namespace mmsim {
 
-namespace {
-
-using buddy::changePageblockRange;
-using buddy::emit;
-
-// find_buddy_page_pfn(): the buddy is a free block of exactly this order in
-// the same zone.
-bool buddyFree(const Zone& z, pfn_t buddy, int order) {
-    return z.spans(buddy) && z.free_area.isFreeAt(buddy, order);
-}
-
-} // namespace
-
 Zone* zoneOfPfn(MmModel& mm, pfn_t pfn) {
     for (Node& node : mm.nodes)
         for (Zone& z : node.zones)
             if (z.spanned_pages && z.spans(pfn)) return &z;
     return nullptr;
-}
-
-void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, unsigned fpi, EventSink* ev) {
-    FreeArea& fa = z.free_area;
-    while (order < MAX_PAGE_ORDER) {
-        const pfn_t buddy = pfn ^ (1ull << order);
-        if (!z.spans(buddy)) break;
-        const std::uint32_t bi = fa.indexAt(buddy, order);
-        if (bi == FreeBlockTable::NIL) break;
-        int buddy_mt = mt;
-        if (order >= PAGEBLOCK_ORDER) {
-            // Never merge a HIGHATOMIC/ISOLATE block with another type.
-            buddy_mt = pageblockType(z, buddy);
-            if (mt != buddy_mt &&
-                (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddy_mt)))
-                break;
-        }
-        fa.delAt(bi);
-        if (buddy_mt != mt && mm.profile.mergeRetypesBuddy())
-            changePageblockRange(z, buddy, order, mt);
-        pfn &= buddy;
-        ++order;
-        BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_merge, z);
-        e.pfn = pfn;
-        e.order = static_cast<std::int8_t>(order);
-        e.mt = static_cast<std::int8_t>(mt);
-    }
-    bool to_tail;
-    if (fpi & FPI_TO_TAIL) {
-        to_tail = true;
-    } else if (order >= MAX_PAGE_ORDER - 1) {
-        to_tail = false; // buddy_merge_likely(): not below the second largest order
-    } else {
-        // buddy_merge_likely(): if the block one merge up has its buddy free,
-        // this one will likely merge soon: keep it at the tail, unused.
-        const pfn_t higher = pfn & ~(1ull << order);
-        to_tail = buddyFree(z, higher ^ (1ull << (order + 1)), order + 1);
-    }
-    fa.add(pfn, order, mt, to_tail);
 }
 
 void freeOnePage(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi, EventSink* ev) {
@@ -82,25 +30,33 @@ void freeOnePage(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi, Event
         freeOneBlock(mm, z, pfn, PAGEBLOCK_ORDER, pageblockType(z, pfn), fpi, ev);
 }
 
-FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev, int cpu) {
+namespace {
+
+// Why a free was refused (nothing changed).
+[[gnu::noinline, gnu::cold]] FreeOutcome freeRefused(pfn_t pfn, int order, int found,
+                                                     const AllocatedBlock& blk) {
     FreeOutcome out;
-    if (order < 0 || order > MAX_PAGE_ORDER) {
+    if (order < 0 || order > MAX_PAGE_ORDER)
         out.error = strprintf("order %d is above MAX_PAGE_ORDER (%d)", order, MAX_PAGE_ORDER);
-        return out;
-    }
-    Zone* z = zoneOfPfn(mm, pfn);
-    AllocatedBlock blk;
-    const int found = z ? z->allocated.removeIfOrder(pfn, order, &blk) : 0;
-    if (!found) {
+    else if (!found)
         out.error = strprintf("pfn %#llx is not an allocated block (double free?)",
                               (unsigned long long)pfn);
-        return out;
-    }
-    if (found < 0) {
+    else
         out.error = strprintf("block at pfn %#llx has order %d, not %d", (unsigned long long)pfn,
                               blk.order, order);
-        return out;
-    }
+    return out;
+}
+
+} // namespace
+
+FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev, int cpu) {
+    AllocatedBlock blk;
+    if (order < 0 || order > MAX_PAGE_ORDER) [[unlikely]]
+        return freeRefused(pfn, order, 0, blk);
+    Zone* z = zoneOfPfn(mm, pfn);
+    const int found = z ? z->allocated.removeIfOrder(pfn, order, &blk) : 0;
+    if (found <= 0) [[unlikely]]
+        return freeRefused(pfn, order, found, blk);
     if (blk.movable) z->pageblocks.addMovable(pfn, 1ull << order, false);
     z->allocated_pages -= 1ull << order;
     BuddyEvent& e = buddy::push(ev, BuddyEvent::mm_page_free, *z);
@@ -108,8 +64,7 @@ FreeOutcome freePages(MmModel& mm, pfn_t pfn, int order, EventSink* ev, int cpu)
     e.order = static_cast<std::int8_t>(order);
     // free_unref_page() (pcp orders) or __free_pages_ok() (the others).
     freeUnrefPage(mm, *z, pfn, order, cpu, ev);
-    out.ok = true;
-    return out;
+    return FreeOutcome{true, {}}; // every return a prvalue: no copy of the outcome
 }
 
 // page_zone() as pagetypeinfo sees it: a page of memory belongs to the
@@ -147,7 +102,8 @@ static void markPageZones(MmModel& mm, const Memblock& mb) {
         last_end = r.end;
     }
     if (last) {
-        const pfn_t tail = (last_end + PAGES_PER_SECTION - 1) / PAGES_PER_SECTION * PAGES_PER_SECTION;
+        const pfn_t tail =
+            (last_end + PAGES_PER_SECTION - 1) / PAGES_PER_SECTION * PAGES_PER_SECTION;
         if (hole < tail) owned[last].push_back({hole, tail});
     }
     for (auto& [z, ivs] : owned) {

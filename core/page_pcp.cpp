@@ -248,39 +248,48 @@ void zonePcpUpdate(MmModel& mm) {
     });
 }
 
+namespace {
+
+// rmqueue_bulk(): refills an empty list with the batch for this order, under
+// one zone lock, the rmqueue mode carried over from block to block.
+[[gnu::noinline]] void rmqueueBulk(MmModel& mm, Zone& z, PerCpuPages& pcp, PcpList& list, int order,
+                                   int mt, unsigned alloc_flags, int cpu, EventSink* ev) {
+    int batch;
+    if (mm.profile.is61()) {
+        batch = pcp.batch;
+        if (batch > 1) batch = std::max(batch >> order, 2);
+    } else {
+        batch = nrPcpAlloc612(pcp, z, order);
+    }
+    RmqueueMode mode = RmqueueMode::Normal;
+    for (int i = 0; i < batch; ++i) {
+        const pfn_t p = rmqueueMode(mm, z, order, mt, alloc_flags, mode, ev);
+        if (p == NO_PFN) break;
+        // A block from the CMA area (__rmqueue_cma_fallback) joins the
+        // request's list; 6.1 records its CMA type in the page, and the
+        // tracepoint names the list it came from.
+        const int got_mt =
+            mm.profile.cma && pageblockType(z, p) == MIGRATE_CMA ? int{MIGRATE_CMA} : mt;
+        list.push_back({p, static_cast<std::int8_t>(got_mt)});
+        pcp.count += 1 << order; // counted block by block: each event sees its count
+        pcpEvent(ev, BuddyEvent::pcp_refill, z, cpu, p, order, got_mt).nr =
+            static_cast<std::uint64_t>(batch);
+    }
+}
+
+} // namespace
+
 pfn_t rmqueuePcplist(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, int cpu,
                      EventSink* ev) {
     PerCpuPages& pcp = z.pageset[static_cast<std::size_t>(cpu)];
-    const bool v61 = mm.profile.is61();
-    if (v61)
+    if (mm.profile.is61())
         pcp.free_factor >>= 1;
     else
         pcp.free_count >>= 1;
     PcpList& list = pcp.lists[static_cast<std::size_t>(orderToPindex(mt, order))];
     const bool hit = !list.empty();
     if (!hit) {
-        int batch;
-        if (v61) {
-            batch = pcp.batch;
-            if (batch > 1) batch = std::max(batch >> order, 2);
-        } else {
-            batch = nrPcpAlloc612(pcp, z, order);
-        }
-        // rmqueue_bulk(): one zone lock, the rmqueue mode carried over.
-        RmqueueMode mode = RmqueueMode::Normal;
-        for (int i = 0; i < batch; ++i) {
-            const pfn_t p = rmqueueMode(mm, z, order, mt, alloc_flags, mode, ev);
-            if (p == NO_PFN) break;
-            // A block from the CMA area (__rmqueue_cma_fallback) joins the
-            // request's list; 6.1 records its CMA type in the page, and the
-            // tracepoint names the list it came from.
-            const int got_mt =
-                mm.profile.cma && pageblockType(z, p) == MIGRATE_CMA ? int{MIGRATE_CMA} : mt;
-            list.push_back({p, static_cast<std::int8_t>(got_mt)});
-            pcp.count += 1 << order; // counted block by block: each event sees its count
-            pcpEvent(ev, BuddyEvent::pcp_refill, z, cpu, p, order, got_mt).nr =
-                static_cast<std::uint64_t>(batch);
-        }
+        rmqueueBulk(mm, z, pcp, list, order, mt, alloc_flags, cpu, ev);
         if (list.empty()) return NO_PFN;
     }
     const PcpPage page = list.front();

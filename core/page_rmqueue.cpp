@@ -27,7 +27,8 @@ constexpr int kFallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
 
 // expand(): split a block of order high down to low; the upper half of each
 // split goes to the head of the lower order's list.
-void expand(Zone& z, pfn_t pfn, int low, int high, int mt, EventSink* ev) {
+[[gnu::always_inline]] inline void expand(Zone& z, pfn_t pfn, int low, int high, int mt,
+                                          EventSink* ev) {
     while (high > low) {
         --high;
         const pfn_t upper = pfn + (1ull << high);
@@ -46,7 +47,7 @@ void delAndExpand(Zone& z, pfn_t pfn, int low, int high, int mt, EventSink* ev) 
     expand(z, pfn, low, high, mt, ev);
 }
 
-pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
+[[gnu::always_inline]] inline pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
     for (int o = order; o < NR_PAGE_ORDERS; ++o) {
         const std::uint32_t n = z.free_area.firstIndex(o, mt);
         if (n == FreeBlockTable::NIL) continue;
@@ -328,8 +329,10 @@ bool cmaBalanceFirst(const MmModel& mm, const Zone& z, unsigned alloc_flags) {
     return z.free_area.freePagesOf(MIGRATE_CMA) > nr_free / 2;
 }
 
-pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
-              EventSink* ev) {
+// __rmqueue() whole: the CMA balance, the request's own lists, then the
+// fallbacks of each profile.
+[[gnu::noinline]] pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
+                                    RmqueueMode& mode, EventSink* ev) {
     if (cmaBalanceFirst(mm, z, alloc_flags)) {
         const pfn_t p = rmqueueCmaFallback(z, order, ev);
         if (p != NO_PFN) return p;
@@ -371,6 +374,21 @@ pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, Rmq
         }
     }
     return NO_PFN;
+}
+
+// __rmqueue(): nearly always the request's own lists have a block (in 6.12
+// unless the last block of a bulk refill came from a fallback), so that
+// case is inline and everything else goes to rmqueueSlow(), which starts
+// over (a failed __rmqueue_smallest changes nothing).
+[[gnu::always_inline]] inline pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt,
+                                            unsigned alloc_flags, RmqueueMode& mode,
+                                            EventSink* ev) {
+    if ((mode == RmqueueMode::Normal || !mm.profile.claimThenSteal()) &&
+        !cmaBalanceFirst(mm, z, alloc_flags)) [[likely]] {
+        const pfn_t p = rmqueueSmallest(z, order, mt, ev);
+        if (p != NO_PFN) return p;
+    }
+    return rmqueueSlow(mm, z, order, mt, alloc_flags, mode, ev);
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 
@@ -43,12 +44,17 @@ void BM_Order0Pairs(benchmark::State& state) {
     const AllocRequest req = request(0);
     EventSink ev;
     ev.reserve(64);
+    std::size_t events = 0;
     for (auto _ : state) {
         ev.clear();
         const AllocOutcome o = allocPages(mm, req, &ev);
         freePages(mm, o.pfn, 0, &ev);
+        events += ev.size();
         benchmark::DoNotOptimize(ev.data());
     }
+    state.counters["events/pair"] = static_cast<double>(events) /
+                                    static_cast<double>(std::max<benchmark::IterationCount>(
+                                        state.iterations(), 1));
     state.SetItemsProcessed(state.iterations());
     state.SetLabel("pairs; events recorded");
 }
@@ -66,7 +72,7 @@ void BM_MixedPairs(benchmark::State& state) {
     std::vector<std::pair<pfn_t, int>> ring(256, {NO_PFN, 0});
     EventSink ev;
     ev.reserve(256);
-    std::size_t i = 0;
+    std::size_t i = 0, events = 0;
     for (auto _ : state) {
         ev.clear();
         const AllocRequest& r = reqs[i % reqs.size()];
@@ -75,8 +81,11 @@ void BM_MixedPairs(benchmark::State& state) {
         const AllocOutcome o = allocPages(mm, r, &ev);
         slot = {o.ok ? o.pfn : NO_PFN, r.order};
         ++i;
+        events += ev.size();
         benchmark::DoNotOptimize(ev.data());
     }
+    state.counters["events/pair"] =
+        static_cast<double>(events) / static_cast<double>(std::max<std::size_t>(i, 1));
     state.SetItemsProcessed(state.iterations());
     state.SetLabel("pairs; events recorded");
 }
