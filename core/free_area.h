@@ -159,6 +159,14 @@ class FreeBlockTable {
         free_node_ = i;
         --size_;
     }
+    // Appends n list heads: nodes with no pfn, each its own neighbour (an
+    // empty circular list). For FreeArea, on an empty table.
+    void addListHeads(std::uint32_t n) {
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint32_t h = static_cast<std::uint32_t>(nodes_.size());
+            nodes_.push_back(Node{{NO_PFN, FreeBlock{}}, h, h});
+        }
+    }
     value_type& node(std::uint32_t i) { return nodes_[i].kv; }
     const value_type& nodeAt(std::uint32_t i) const { return nodes_[i].kv; }
     std::uint32_t& prevIndex(std::uint32_t i) { return nodes_[i].prev; }
@@ -246,6 +254,7 @@ class FreeBlockTable {
 
 class FreeArea {
   public:
+    FreeArea() { blocks_.addListHeads(NR_LISTS); }
     // Adds a free block at the head (or tail) of free_list[order][mt].
     [[gnu::always_inline]] void add(pfn_t pfn, int order, int mt, bool tail) {
         const std::uint32_t n = blocks_.insert(
@@ -265,8 +274,18 @@ class FreeArea {
     // order, else FreeBlockTable::NIL: one lookup serves both the PageBuddy
     // test and the removal that follows it.
     std::uint32_t indexAt(pfn_t pfn, int order) const { return blocks_.indexAt(pfn, order); }
+    // The smallest order >= order whose list of type mt has a block, or -1
+    // (__rmqueue_smallest's search, from a bit per non-empty list).
+    int lowestOrderWithBlocks(int order, int mt) const {
+        const unsigned bits = static_cast<unsigned>(nonempty_[static_cast<std::size_t>(mt)]) >>
+                              static_cast<unsigned>(order);
+        return bits ? order + __builtin_ctz(bits) : -1;
+    }
     // The head of free_list[order][mt] as a record index (NIL: empty).
-    std::uint32_t firstIndex(int order, int mt) const { return lists_[order][mt].head; }
+    std::uint32_t firstIndex(int order, int mt) const {
+        const std::uint32_t h = listHead(order, mt), n = blocks_.nextIndex(h);
+        return n == h ? FreeBlockTable::NIL : n;
+    }
     // The pfn of record n.
     pfn_t pfnOf(std::uint32_t n) const { return blocks_.nodeAt(n).first; }
     // move_to_free_list(): to the tail of another type's list, same order.
@@ -281,15 +300,17 @@ class FreeArea {
         return blocks_.indexAt(pfn, order) != FreeBlockTable::NIL;
     }
 
-    pfn_t first(int order, int mt) const { return pfnAt(lists_[order][mt].head); }
-    pfn_t last(int order, int mt) const { return pfnAt(lists_[order][mt].tail); }
+    pfn_t first(int order, int mt) const { return pfnAt(blocks_.nextIndex(listHead(order, mt))); }
+    pfn_t last(int order, int mt) const { return pfnAt(blocks_.prevIndex(listHead(order, mt))); }
     // The list neighbours of the free block at pfn (NO_PFN at the ends).
     pfn_t next(pfn_t pfn) const { return pfnAt(blocks_.nextIndex(nodeOf(pfn))); }
     pfn_t prev(pfn_t pfn) const { return pfnAt(blocks_.prevIndex(nodeOf(pfn))); }
-    bool empty(int order, int mt) const { return lists_[order][mt].head == FreeBlockTable::NIL; }
+    bool empty(int order, int mt) const {
+        return !((nonempty_[static_cast<std::size_t>(mt)] >> order) & 1u);
+    }
 
     std::uint64_t nrFree(int order) const { return nr_free_[order]; }
-    std::uint64_t nrFreeOf(int order, int mt) const { return lists_[order][mt].len; }
+    std::uint64_t nrFreeOf(int order, int mt) const { return len_[order][mt]; }
     std::uint64_t freePages() const { return free_pages_; }
     std::uint64_t freePagesOf(int mt) const { return free_pages_mt_[mt]; }
     std::size_t blockCount() const { return blocks_.size(); }
@@ -298,45 +319,43 @@ class FreeArea {
     template <class F> void forEachBlock(F&& f) const {
         for (int o = 0; o < NR_PAGE_ORDERS; ++o)
             for (int mt = 0; mt < MIGRATE_TYPES; ++mt)
-                for (std::uint32_t n = lists_[o][mt].head; n != FreeBlockTable::NIL;
+                for (std::uint32_t h = listHead(o, mt), n = blocks_.nextIndex(h); n != h;
                      n = blocks_.nextIndex(n))
                     f(blocks_.nodeAt(n).first, o, mt);
     }
     // The records themselves (unordered: iterate as {pfn, FreeBlock} pairs).
     const FreeBlockTable& records() const { return blocks_; }
-    std::uint64_t listLength(int order, int mt) const { return lists_[order][mt].len; }
+    std::uint64_t listLength(int order, int mt) const { return len_[order][mt]; }
 
   private:
-    pfn_t pfnAt(std::uint32_t n) const {
-        return n == FreeBlockTable::NIL ? NO_PFN : blocks_.nodeAt(n).first;
+    // The lists are circular, as the kernel's list_head: the first records
+    // of the table are their heads (no pfn), so adding and removing never
+    // asks whether a list is empty or a block is at an end.
+    static constexpr std::uint32_t NR_LISTS = NR_PAGE_ORDERS * MIGRATE_TYPES;
+    static constexpr std::uint32_t listHead(int order, int mt) {
+        return static_cast<std::uint32_t>(order * MIGRATE_TYPES + mt);
     }
+    // A list head's pfn is NO_PFN: the end of a walk reads as no block.
+    pfn_t pfnAt(std::uint32_t n) const { return blocks_.nodeAt(n).first; }
     std::uint32_t nodeOf(pfn_t pfn) const; // throws when pfn is not free
     [[noreturn]] static void addedTwice();
     // Puts record n on free_list[order][mt] / takes it off its list, keeping
     // the counts; the pfn map is not touched.
     void link(std::uint32_t n, int order, int mt, bool tail) {
-        List& l = lists_[order][mt];
         FreeBlock& b = blocks_.node(n).second;
         b.order = static_cast<std::uint8_t>(order);
         b.mt = static_cast<std::uint8_t>(mt);
-        if (tail) {
-            blocks_.prevIndex(n) = l.tail;
-            blocks_.nextIndex(n) = FreeBlockTable::NIL;
-            if (l.tail != FreeBlockTable::NIL)
-                blocks_.nextIndex(l.tail) = n;
-            else
-                l.head = n;
-            l.tail = n;
-        } else {
-            blocks_.prevIndex(n) = FreeBlockTable::NIL;
-            blocks_.nextIndex(n) = l.head;
-            if (l.head != FreeBlockTable::NIL)
-                blocks_.prevIndex(l.head) = n;
-            else
-                l.tail = n;
-            l.head = n;
-        }
-        ++l.len;
+        // Between the head and its first record, or the last record and the
+        // head: list_add() / list_add_tail().
+        const std::uint32_t h = listHead(order, mt);
+        const std::uint32_t prev = tail ? blocks_.prevIndex(h) : h;
+        const std::uint32_t next = blocks_.nextIndex(prev);
+        blocks_.prevIndex(n) = prev;
+        blocks_.nextIndex(n) = next;
+        blocks_.nextIndex(prev) = n;
+        blocks_.prevIndex(next) = n;
+        ++len_[order][mt];
+        nonempty_[static_cast<std::size_t>(mt)] |= static_cast<std::uint16_t>(1u << order);
         ++nr_free_[order];
         free_pages_ += 1ull << order;
         free_pages_mt_[mt] += 1ull << order;
@@ -344,27 +363,22 @@ class FreeArea {
     FreeBlock unlink(std::uint32_t n) {
         const FreeBlock b = blocks_.nodeAt(n).second;
         const std::uint32_t pi = blocks_.prevIndex(n), ni = blocks_.nextIndex(n);
-        List& l = lists_[b.order][b.mt];
-        if (pi != FreeBlockTable::NIL)
-            blocks_.nextIndex(pi) = ni;
-        else
-            l.head = ni;
-        if (ni != FreeBlockTable::NIL)
-            blocks_.prevIndex(ni) = pi;
-        else
-            l.tail = pi;
-        --l.len;
+        blocks_.nextIndex(pi) = ni;
+        blocks_.prevIndex(ni) = pi;
+        // No branch on whether the list empties: that is data, not habit.
+        const std::uint64_t left = --len_[b.order][b.mt];
+        std::uint16_t& bits = nonempty_[b.mt];
+        bits = static_cast<std::uint16_t>((bits & ~(1u << b.order)) |
+                                          (static_cast<unsigned>(left != 0) << b.order));
         --nr_free_[b.order];
         free_pages_ -= 1ull << b.order;
         free_pages_mt_[b.mt] -= 1ull << b.order;
         return b;
     }
-    struct List {
-        std::uint32_t head = FreeBlockTable::NIL, tail = FreeBlockTable::NIL; // record indices
-        std::uint64_t len = 0;
-    };
     FreeBlockTable blocks_;
-    std::array<std::array<List, MIGRATE_TYPES>, NR_PAGE_ORDERS> lists_{};
+    std::array<std::array<std::uint64_t, MIGRATE_TYPES>, NR_PAGE_ORDERS> len_{};
+    std::array<std::uint16_t, MIGRATE_TYPES> nonempty_{}; // bit o: list (o, mt) has a block
+    static_assert(NR_PAGE_ORDERS <= 16);
     std::array<std::uint64_t, NR_PAGE_ORDERS> nr_free_{};
     std::array<std::uint64_t, MIGRATE_TYPES> free_pages_mt_{};
     std::uint64_t free_pages_ = 0;

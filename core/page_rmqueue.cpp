@@ -48,20 +48,18 @@ void delAndExpand(Zone& z, pfn_t pfn, int low, int high, int mt, EventSink* ev) 
 }
 
 [[gnu::always_inline]] inline pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
-    for (int o = order; o < NR_PAGE_ORDERS; ++o) {
-        const std::uint32_t n = z.free_area.firstIndex(o, mt);
-        if (n == FreeBlockTable::NIL) continue;
-        const pfn_t p = z.free_area.pfnOf(n);
-        z.free_area.delAt(n); // before the event: it is recorded once done
-        BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
-        e.pfn = p;
-        e.order = static_cast<std::int8_t>(order);
-        e.from_order = static_cast<std::int8_t>(o);
-        e.mt = static_cast<std::int8_t>(mt);
-        expand(z, p, order, o, mt, ev);
-        return p;
-    }
-    return NO_PFN;
+    const int o = z.free_area.lowestOrderWithBlocks(order, mt);
+    if (o < 0) return NO_PFN;
+    const std::uint32_t n = z.free_area.firstIndex(o, mt);
+    const pfn_t p = z.free_area.pfnOf(n);
+    z.free_area.delAt(n); // before the event: it is recorded once done
+    BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
+    e.pfn = p;
+    e.order = static_cast<std::int8_t>(order);
+    e.from_order = static_cast<std::int8_t>(o);
+    e.mt = static_cast<std::int8_t>(mt);
+    expand(z, p, order, o, mt, ev);
+    return p;
 }
 
 // can_steal_fallback(): may a request of start_mt take over the whole
