@@ -6,7 +6,7 @@
 // path) and calls rmqueueBuddy() for a zone; freePages() is __free_pages and
 // calls freeOnePage(). A per-CPU page list layer goes between the two
 // levels (page_pcp.cpp, pcp.h): rmqueueZone() and freeUnrefPage() take
-// the CPU's list for the orders it caches, refill it with rmqueueMode() in
+// the CPU's list for the orders it caches, refill it with buddy::rmqueue() (__rmqueue) in
 // bulk with a carried RmqueueMode and drain it with freeOneBlock()
 // (page_alloc_internal.h).
 #pragma once
@@ -134,9 +134,6 @@ constexpr unsigned FPI_NONE = 0, FPI_TO_TAIL = 1u << 1;
 // (split_large_buddy), each freed with its pageblock's type; 6.1 frees the
 // block whole with the type of its first pageblock.
 void freeOnePage(MmModel& mm, Zone& z, pfn_t pfn, int order, unsigned fpi, EventSink* ev);
-// __rmqueue(): the zone's lists only (no HIGHATOMIC attempts), for rmqueue_bulk.
-pfn_t rmqueueMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
-                  EventSink* ev);
 
 // ---- per-CPU page lists (page_pcp.cpp) ----
 // rmqueue(): through the CPU's pcp list when the order has one (and pcp is

@@ -107,3 +107,71 @@ inline void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, uns
 }
 
 } // namespace mmsim
+
+namespace mmsim::buddy {
+
+// expand(): split a block of order high down to low; the upper half of each
+// split goes to the head of the lower order's list.
+[[gnu::always_inline]] inline void expand(Zone& z, pfn_t pfn, int low, int high, int mt,
+                                          EventSink* ev) {
+    while (high > low) {
+        --high;
+        const pfn_t upper = pfn + (1ull << high);
+        z.free_area.add(upper, high, mt, false);
+        BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_split, z);
+        e.pfn = upper;
+        e.from_order = static_cast<std::int8_t>(high + 1);
+        e.order = static_cast<std::int8_t>(high);
+        e.mt = static_cast<std::int8_t>(mt);
+    }
+}
+
+// __rmqueue_smallest(): the first block of the smallest order >= order
+// with one on mt's list, split down to order.
+[[gnu::always_inline]] inline pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
+    const int o = z.free_area.lowestOrderWithBlocks(order, mt);
+    if (o < 0) return NO_PFN;
+    const std::uint32_t n = z.free_area.firstIndex(o, mt);
+    const pfn_t p = z.free_area.pfnOf(n);
+    z.free_area.delAt(n); // before the event: it is recorded once done
+    BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
+    e.pfn = p;
+    e.order = static_cast<std::int8_t>(order);
+    e.from_order = static_cast<std::int8_t>(o);
+    e.mt = static_cast<std::int8_t>(mt);
+    expand(z, p, order, o, mt, ev);
+    return p;
+}
+
+// The balance rule at the top of __rmqueue() (both profiles): a movable
+// request is served from the CMA area first while the area holds more than
+// half of the zone's free pages (NR_FREE_CMA_PAGES > NR_FREE_PAGES / 2).
+// The kernel reads the zone counters without the per-CPU deltas not yet
+// folded in; mmsim's counters are exact.
+inline bool cmaBalanceFirst(const MmModel& mm, const Zone& z, unsigned alloc_flags) {
+    if (!mm.profile.cma || !(alloc_flags & allocflag::CMA)) return false;
+    const std::uint64_t nr_free =
+        z.free_area.freePages() - z.free_area.freePagesOf(MIGRATE_ISOLATE);
+    return z.free_area.freePagesOf(MIGRATE_CMA) > nr_free / 2;
+}
+
+// __rmqueue() whole: the CMA balance, the request's own lists, then the
+// fallbacks of each profile (page_rmqueue.cpp).
+pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
+                  EventSink* ev);
+// __rmqueue(): nearly always the request's own lists have a block (in 6.12
+// unless the last block of a bulk refill came from a fallback), so that
+// case is inline and everything else goes to rmqueueSlow(), which starts
+// over (a failed __rmqueue_smallest changes nothing).
+[[gnu::always_inline]] inline pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt,
+                                            unsigned alloc_flags, RmqueueMode& mode,
+                                            EventSink* ev) {
+    if ((mode == RmqueueMode::Normal || !mm.profile.claimThenSteal()) &&
+        !cmaBalanceFirst(mm, z, alloc_flags)) [[likely]] {
+        const pfn_t p = rmqueueSmallest(z, order, mt, ev);
+        if (p != NO_PFN) return p;
+    }
+    return rmqueueSlow(mm, z, order, mt, alloc_flags, mode, ev);
+}
+
+} // namespace mmsim::buddy

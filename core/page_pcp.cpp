@@ -263,7 +263,7 @@ namespace {
     }
     RmqueueMode mode = RmqueueMode::Normal;
     for (int i = 0; i < batch; ++i) {
-        const pfn_t p = rmqueueMode(mm, z, order, mt, alloc_flags, mode, ev);
+        const pfn_t p = buddy::rmqueue(mm, z, order, mt, alloc_flags, mode, ev); // inline
         if (p == NO_PFN) break;
         // A block from the CMA area (__rmqueue_cma_fallback) joins the
         // request's list; 6.1 records its CMA type in the page, and the

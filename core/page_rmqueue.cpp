@@ -13,8 +13,12 @@
 namespace mmsim {
 
 using buddy::changePageblockRange;
+using buddy::cmaBalanceFirst;
 using buddy::emit;
 using buddy::event;
+using buddy::expand;
+using buddy::rmqueue;
+using buddy::rmqueueSmallest;
 
 namespace {
 
@@ -25,41 +29,10 @@ constexpr int kFallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
     {MIGRATE_UNMOVABLE, MIGRATE_MOVABLE},     // RECLAIMABLE
 };
 
-// expand(): split a block of order high down to low; the upper half of each
-// split goes to the head of the lower order's list.
-[[gnu::always_inline]] inline void expand(Zone& z, pfn_t pfn, int low, int high, int mt,
-                                          EventSink* ev) {
-    while (high > low) {
-        --high;
-        const pfn_t upper = pfn + (1ull << high);
-        z.free_area.add(upper, high, mt, false);
-        BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_split, z);
-        e.pfn = upper;
-        e.from_order = static_cast<std::int8_t>(high + 1);
-        e.order = static_cast<std::int8_t>(high);
-        e.mt = static_cast<std::int8_t>(mt);
-    }
-}
-
 // page_del_and_expand()
 void delAndExpand(Zone& z, pfn_t pfn, int low, int high, int mt, EventSink* ev) {
     z.free_area.del(pfn);
     expand(z, pfn, low, high, mt, ev);
-}
-
-[[gnu::always_inline]] inline pfn_t rmqueueSmallest(Zone& z, int order, int mt, EventSink* ev) {
-    const int o = z.free_area.lowestOrderWithBlocks(order, mt);
-    if (o < 0) return NO_PFN;
-    const std::uint32_t n = z.free_area.firstIndex(o, mt);
-    const pfn_t p = z.free_area.pfnOf(n);
-    z.free_area.delAt(n); // before the event: it is recorded once done
-    BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
-    e.pfn = p;
-    e.order = static_cast<std::int8_t>(order);
-    e.from_order = static_cast<std::int8_t>(o);
-    e.mt = static_cast<std::int8_t>(mt);
-    expand(z, p, order, o, mt, ev);
-    return p;
 }
 
 // can_steal_fallback(): may a request of start_mt take over the whole
@@ -315,22 +288,13 @@ pfn_t rmqueueCmaFallback(Zone& z, int order, EventSink* ev) {
     return rmqueueSmallest(z, order, MIGRATE_CMA, ev);
 }
 
-// The balance rule at the top of __rmqueue() (both profiles): a movable
-// request is served from the CMA area first while the area holds more than
-// half of the zone's free pages (NR_FREE_CMA_PAGES > NR_FREE_PAGES / 2).
-// The kernel reads the zone counters without the per-CPU deltas not yet
-// folded in; mmsim's counters are exact.
-bool cmaBalanceFirst(const MmModel& mm, const Zone& z, unsigned alloc_flags) {
-    if (!mm.profile.cma || !(alloc_flags & allocflag::CMA)) return false;
-    const std::uint64_t nr_free =
-        z.free_area.freePages() - z.free_area.freePagesOf(MIGRATE_ISOLATE);
-    return z.free_area.freePagesOf(MIGRATE_CMA) > nr_free / 2;
-}
-
 // __rmqueue() whole: the CMA balance, the request's own lists, then the
 // fallbacks of each profile.
-[[gnu::noinline]] pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
-                                    RmqueueMode& mode, EventSink* ev) {
+} // namespace
+
+namespace buddy {
+pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
+                  EventSink* ev) {
     if (cmaBalanceFirst(mm, z, alloc_flags)) {
         const pfn_t p = rmqueueCmaFallback(z, order, ev);
         if (p != NO_PFN) return p;
@@ -373,23 +337,9 @@ bool cmaBalanceFirst(const MmModel& mm, const Zone& z, unsigned alloc_flags) {
     }
     return NO_PFN;
 }
+} // namespace buddy
 
-// __rmqueue(): nearly always the request's own lists have a block (in 6.12
-// unless the last block of a bulk refill came from a fallback), so that
-// case is inline and everything else goes to rmqueueSlow(), which starts
-// over (a failed __rmqueue_smallest changes nothing).
-[[gnu::always_inline]] inline pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt,
-                                            unsigned alloc_flags, RmqueueMode& mode,
-                                            EventSink* ev) {
-    if ((mode == RmqueueMode::Normal || !mm.profile.claimThenSteal()) &&
-        !cmaBalanceFirst(mm, z, alloc_flags)) [[likely]] {
-        const pfn_t p = rmqueueSmallest(z, order, mt, ev);
-        if (p != NO_PFN) return p;
-    }
-    return rmqueueSlow(mm, z, order, mt, alloc_flags, mode, ev);
-}
-
-} // namespace
+namespace {} // namespace
 
 pfn_t rmqueueBuddyMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
                        RmqueueMode& mode, EventSink* ev) {
@@ -402,11 +352,6 @@ pfn_t rmqueueBuddyMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_f
             p = rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC, ev);
     }
     return p;
-}
-
-pfn_t rmqueueMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
-                  EventSink* ev) {
-    return rmqueue(mm, z, order, mt, alloc_flags, mode, ev);
 }
 
 pfn_t rmqueueBuddy(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, EventSink* ev) {
