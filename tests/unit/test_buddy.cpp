@@ -321,15 +321,17 @@ TEST_P(BuddyProfiles, HighAtomicUnreserveBeforeOom) {
     EXPECT_EQ(z.free_area.freePagesOf(MIGRATE_HIGHATOMIC), 0u);
     // The trace names the kernel's reclaim tracepoints.
     for (const BuddyEvent& e : ev) {
-        if (e.kind == BuddyEvent::direct_reclaim)
+        if (e.kind == BuddyEvent::direct_reclaim) {
             EXPECT_EQ(
                 formatBuddyEvent(e, mm.profile)
                     .rfind("mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_KERNEL ", 0),
                 0u);
-        if (e.kind == BuddyEvent::kswapd_wake)
+        }
+        if (e.kind == BuddyEvent::kswapd_wake) {
             EXPECT_EQ(formatBuddyEvent(e, mm.profile)
                           .rfind("mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL ", 0),
                       0u);
+        }
     }
     EXPECT_EQ(checkBuddyInvariants(mm), "");
 }
@@ -350,7 +352,9 @@ TEST_P(BuddyProfiles, LowmemReserveRefusesDma32WhilePagesAreFree) {
     int n = 0;
     do {
         o = alloc(sim, "GFP_KERNEL", 10);
-        if (o.ok) EXPECT_EQ(o.zone, ZONE_NORMAL);
+        if (o.ok) {
+            EXPECT_EQ(o.zone, ZONE_NORMAL);
+        }
     } while (o.ok && ++n < 100000);
     ASSERT_FALSE(o.ok);
     EXPECT_GT(d32.free_area.freePages(), 100000u);
@@ -396,7 +400,9 @@ TEST_P(BuddyProfiles, NoFragmentPrefersDma32) {
     ASSERT_TRUE(k.ok) << k.reason;
     EXPECT_EQ(k.zone, ZONE_DMA32);
     for (const BuddyEvent& e : ev)
-        if (e.kind == BuddyEvent::mm_page_alloc_extfrag) EXPECT_GE(e.from_order, PAGEBLOCK_ORDER);
+        if (e.kind == BuddyEvent::mm_page_alloc_extfrag) {
+            EXPECT_GE(e.from_order, PAGEBLOCK_ORDER);
+        }
     EXPECT_EQ(checkBuddyInvariants(mm), "");
 }
 
@@ -428,7 +434,9 @@ TEST(BuddySteps, AllocFreeAndNames) {
                 }
             EXPECT_TRUE(saw);
         }
-        if (i == 1) EXPECT_EQ(sim.pageAllocations().at("b").blocks.size(), 5u);
+        if (i == 1) {
+            EXPECT_EQ(sim.pageAllocations().at("b").blocks.size(), 5u);
+        }
     }
     EXPECT_TRUE(sim.pageAllocations().empty());
     EXPECT_EQ(sim.state().mm.zone(0, ZONE_DMA32).free_area.freePages(), free0);

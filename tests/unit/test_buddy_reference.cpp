@@ -119,7 +119,9 @@ TEST_P(BuddyReference, SameBlocksAsTheReference) {
                 ASSERT_TRUE(freePages(mm, l.pfn, l.order).ok);
                 ref.free(l.pfn, l.order);
             }
-            if (i % 5000 == 0) ASSERT_EQ(checkBuddyInvariants(mm), "") << "op " << i;
+            if (i % 5000 == 0) {
+                ASSERT_EQ(checkBuddyInvariants(mm), "") << "op " << i;
+            }
         }
         EXPECT_GT(steals, 100) << "seed " << seed;
         EXPECT_GT(claims, 10) << "seed " << seed;
@@ -215,7 +217,9 @@ TEST_P(BuddyReference, RandomWorkloadKeepsInvariants) {
                 live[k] = live.back();
                 live.pop_back();
             }
-            if (i < 3000 || i % 100 == 0) ASSERT_EQ(checkBuddyInvariants(mm), "") << "op " << i;
+            if (i < 3000 || i % 100 == 0) {
+                ASSERT_EQ(checkBuddyInvariants(mm), "") << "op " << i;
+            }
         }
         EXPECT_GT(failures, 0) << "the workload should reach the watermarks";
         for (const auto& [p, o] : live)

@@ -63,7 +63,9 @@ TEST(CostModel, EveryEventKindHasAnEntry) {
     CostModel m;
     for (int k = 0; k < 256; ++k) {
         const std::string n = buddyEventName(static_cast<BuddyEvent::Kind>(k));
-        if (n != "?") EXPECT_NE(m.find(n), nullptr) << n << " has no cost entry";
+        if (n != "?") {
+            EXPECT_NE(m.find(n), nullptr) << n << " has no cost entry";
+        }
     }
 }
 
@@ -120,7 +122,9 @@ TEST(CostNuma, RemoteAllocationPaysTheDistance) {
     Simulation l = run(twoNodes(local)), r = run(twoNodes(remote));
     ASSERT_EQ(l.lastEvents().size(), r.lastEvents().size());
     for (const BuddyEvent& e : r.lastEvents())
-        if (e.nid >= 0) EXPECT_EQ(e.nid, 1);
+        if (e.nid >= 0) {
+            EXPECT_EQ(e.nid, 1);
+        }
     ASSERT_GT(l.lastStep()->cycles, 0u);
     // Every event is on node 1's memory: distance 20, factor 2.
     EXPECT_EQ(r.lastStep()->cycles, 2 * l.lastStep()->cycles);

@@ -119,8 +119,10 @@ TEST_P(QemuCapture, IomemTopLevelFromE820) {
     for (const std::string& l : ours)
         EXPECT_NE(std::find(kernel_all.begin(), kernel_all.end(), l), kernel_all.end()) << l;
     for (const std::string& l : kernel_top)
-        if (l.find(" : System RAM") != std::string::npos || l.find(" : Reserved") != std::string::npos)
+        if (l.find(" : System RAM") != std::string::npos ||
+            l.find(" : Reserved") != std::string::npos) {
             EXPECT_NE(std::find(ours.begin(), ours.end(), l), ours.end()) << l;
+        }
 }
 
 TEST_P(QemuCapture, ManagedAndWatermarksWithinTwoPercent) {

@@ -57,7 +57,9 @@ TEST(Host618, ZoneSpans) {
     ASSERT_EQ(got.size(), want.size());
     for (const auto& [zone, zi] : want)
         for (const char* f : {"spanned", "present", "start_pfn"})
-            if (zi.fields.count(f)) EXPECT_EQ(got[zone].fields[f], zi.fields.at(f)) << zone << f;
+            if (zi.fields.count(f)) {
+                EXPECT_EQ(got[zone].fields[f], zi.fields.at(f)) << zone << f;
+            }
 }
 
 TEST(Host618, WatermarksFromKernelManagedCounts) {

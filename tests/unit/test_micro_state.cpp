@@ -404,10 +404,11 @@ void expectKinds(const std::map<int, std::size_t>& k, bool pcp) {
                      BuddyEvent::pageblock_steal, BuddyEvent::mm_page_alloc,
                      BuddyEvent::mm_page_free, BuddyEvent::mm_page_alloc_extfrag})
         EXPECT_GT(k.count(kind), 0u) << buddyEventName(static_cast<BuddyEvent::Kind>(kind));
-    if (pcp)
+    if (pcp) {
         for (int kind : {BuddyEvent::pcp_hit, BuddyEvent::pcp_refill, BuddyEvent::pcp_free,
                          BuddyEvent::mm_page_pcpu_drain})
             EXPECT_GT(k.count(kind), 0u) << buddyEventName(static_cast<BuddyEvent::Kind>(kind));
+    }
 }
 
 TEST(MicroState, EveryEventOfRandomWorkloads612Pcp) {

@@ -189,7 +189,9 @@ TEST_P(Pcp, BulkFreeWhenHighIsReached) {
             EXPECT_EQ(e.pfn, got[0]);
             break;
         }
-    if (v61) EXPECT_EQ(pcp.free_factor, 1);
+    if (v61) {
+        EXPECT_EQ(pcp.free_factor, 1);
+    }
     EXPECT_EQ(checkBuddyInvariants(mm), "");
 }
 

@@ -95,10 +95,14 @@ TEST(SeriesCompare, EveryRowMatchesTheZones) {
             EXPECT_NEAR(r.unusable[i], live[i].unusable, 1e-9);
             EXPECT_NEAR(r.extfrag[i], live[i].extfrag, 1e-9);
             EXPECT_EQ(r.failures[i], failures[i]);
-            if (i) EXPECT_GE(r.steals[i], r.steals[i - 1]);
+            if (i) {
+                EXPECT_GE(r.steals[i], r.steals[i - 1]);
+            }
             fragmented = fragmented || live[i].unusable > 0.2;
         }
-        if (order == 9) EXPECT_TRUE(fragmented) << "the workload should fragment order 9";
+        if (order == 9) {
+            EXPECT_TRUE(fragmented) << "the workload should fragment order 9";
+        }
     }
 }
 

@@ -350,10 +350,11 @@ TEST_P(SeriesIncremental, RowsEqualAFullWalk) {
             const PageblockCounts pc = pageblockCounts(z);
             for (int c : ts.columnsOf(SeriesSet::pageblocks)) {
                 const SeriesColumn& col = ts.columns[static_cast<std::size_t>(c)];
-                if (col.group == g)
+                if (col.group == g) {
                     EXPECT_EQ(ts.col(c).back(),
                               static_cast<double>(pc.n[static_cast<std::size_t>(col.mt)]))
                         << col.name;
+                }
             }
         });
     }
