@@ -1,4 +1,8 @@
-// Helpers shared by the page_alloc*.cpp files (not part of the API).
+// Helpers shared by the page_alloc*.cpp and page_*.cpp files (not part of
+// the API), and the innermost loops of the buddy allocator, inline here so
+// that the pcp layer's bulk refill and bulk free run them without a call per
+// block: __free_one_page() (freeOneBlock), expand(), __rmqueue_smallest()
+// and the common case of __rmqueue().
 #pragma once
 
 #include "core/event_probe.h"

@@ -1,4 +1,5 @@
-// Freeing: __free_one_page() and its callers (mm/page_alloc.c), the boot
+// Freeing: the callers of __free_one_page() (mm/page_alloc.c; the merge loop
+// itself, freeOneBlock(), is inline in page_alloc_internal.h), the boot
 // hand-over of memblock_free_all() and the pageblock set-up of memmap_init().
 #include "core/page_alloc.h"
 
