@@ -4,6 +4,7 @@
 #include "core/explain.h"
 #include "core/scenario.h"
 #include "core/simulation.h"
+#include "one_block_scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -115,19 +116,9 @@ std::string machine(const std::string& version, bool pcp, const std::string& ste
            R"(}}, "boot": "auto", "steps": )" + steps + "}";
 }
 
-// A machine whose only free memory is one 4 MiB block (two pageblocks) at
-// 32 MiB, per-CPU lists off: every request is served by the buddy lists.
+// The one-block machine (one_block_scenario.h) on two CPUs.
 std::string oneBlockMachine(const std::string& version, const std::string& steps) {
-    return R"({"format": "mmsim-scenario/1", "machine": {"cpus": 2, "e820": [
-        {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
-        {"addr": "0x100000", "size": "63M", "type": "usable"}],
-        "kernel": {"version": ")" +
-           version + R"(", "pcp": false}}, "boot": [
-        {"op": "memblock_add", "base": "0", "size": "64M"},
-        {"op": "memblock_reserve", "base": "0", "size": "32M"},
-        {"op": "memblock_reserve", "base": "36M", "size": "28M"},
-        {"op": "memblock_free_all"}], "steps": )" +
-           steps + "}";
+    return test_scenarios::oneBlockScenario(version, 2, steps);
 }
 
 class ExplainProfiles : public ::testing::TestWithParam<std::string> {};

@@ -12,6 +12,7 @@
 #include "core/simulation.h"
 #include "core/strfmt.h"
 #include "core/timeline.h"
+#include "one_block_scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -446,20 +447,10 @@ TEST(MicroState, EveryEventOfTheBuddyLessons) {
 
 // ---- hand-worked: an order-0 page out of the only free order-10 block ----
 
-// A 64 MiB machine whose only free memory is one 4 MiB block at 32 MiB
-// (pfn 0x2000, DMA32), per-CPU lists off, then one alloc_pages.
+// The one-block machine (one_block_scenario.h) on one CPU, then one alloc_pages.
 std::string oneBlock(const std::string& version, const std::string& gfp) {
-    return R"({"format": "mmsim-scenario/1", "machine": {"cpus": 1, "e820": [
-        {"addr": "0x0", "size": "0x9fc00", "type": "usable"},
-        {"addr": "0x100000", "size": "63M", "type": "usable"}],
-        "kernel": {"version": ")" +
-           version + R"(", "pcp": false}}, "boot": [
-        {"op": "memblock_add", "base": "0", "size": "64M"},
-        {"op": "memblock_reserve", "base": "0", "size": "32M"},
-        {"op": "memblock_reserve", "base": "36M", "size": "28M"},
-        {"op": "memblock_free_all"}],
-        "steps": [{"op": "alloc_pages", "order": 0, "gfp": ")" +
-           gfp + R"("}]})";
+    return test_scenarios::oneBlockScenario(
+        version, 1, R"([{"op": "alloc_pages", "order": 0, "gfp": ")" + gfp + R"("}])");
 }
 
 // The DMA32 picture after the first k events of the last operation.
