@@ -31,6 +31,12 @@ inline void probeRecorded(const EventSink& sink) {
         p->recorded(sink);
 }
 
+// Whether a probe watches this thread's events: a caller that does many
+// steps in one go may take a shortcut only when nobody looks in between.
+inline bool eventProbeActive() {
+    return detail::event_probe != nullptr;
+}
+
 // Installs a probe on this thread for its lifetime (the previous one after).
 class ScopedEventProbe {
   public:

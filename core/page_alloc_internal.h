@@ -114,6 +114,24 @@ inline void freeOneBlock(MmModel& mm, Zone& z, pfn_t pfn, int order, int mt, uns
 
 namespace mmsim::buddy {
 
+// The events of __rmqueue_smallest (taking the block at pfn of from_order
+// for a request of order) and of one split in expand (the upper half at
+// upper put back at order).
+inline void recordTake(EventSink* ev, const Zone& z, pfn_t pfn, int order, int from_order, int mt) {
+    BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
+    e.pfn = pfn;
+    e.order = static_cast<std::int8_t>(order);
+    e.from_order = static_cast<std::int8_t>(from_order);
+    e.mt = static_cast<std::int8_t>(mt);
+}
+inline void recordSplit(EventSink* ev, const Zone& z, pfn_t upper, int order, int mt) {
+    BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_split, z);
+    e.pfn = upper;
+    e.from_order = static_cast<std::int8_t>(order + 1);
+    e.order = static_cast<std::int8_t>(order);
+    e.mt = static_cast<std::int8_t>(mt);
+}
+
 // expand(): split a block of order high down to low; the upper half of each
 // split goes to the head of the lower order's list.
 [[gnu::always_inline]] inline void expand(Zone& z, pfn_t pfn, int low, int high, int mt,
@@ -122,11 +140,7 @@ namespace mmsim::buddy {
         --high;
         const pfn_t upper = pfn + (1ull << high);
         z.free_area.add(upper, high, mt, false);
-        BuddyEvent& e = buddy::push(ev, BuddyEvent::buddy_split, z);
-        e.pfn = upper;
-        e.from_order = static_cast<std::int8_t>(high + 1);
-        e.order = static_cast<std::int8_t>(high);
-        e.mt = static_cast<std::int8_t>(mt);
+        recordSplit(ev, z, upper, high, mt);
     }
 }
 
@@ -138,11 +152,7 @@ namespace mmsim::buddy {
     const std::uint32_t n = z.free_area.firstIndex(o, mt);
     const pfn_t p = z.free_area.pfnOf(n);
     z.free_area.delAt(n); // before the event: it is recorded once done
-    BuddyEvent& e = buddy::push(ev, BuddyEvent::rmqueue_smallest, z);
-    e.pfn = p;
-    e.order = static_cast<std::int8_t>(order);
-    e.from_order = static_cast<std::int8_t>(o);
-    e.mt = static_cast<std::int8_t>(mt);
+    recordTake(ev, z, p, order, o, mt);
     expand(z, p, order, o, mt, ev);
     return p;
 }

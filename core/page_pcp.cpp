@@ -25,6 +25,11 @@
  * up on repeated refills without frees (alloc_factor) and the bulk-free size
  * with the number of pages freed in a row (free_count); 6.1 scales only the
  * bulk free (free_factor).
+ *
+ * A refill is the allocator's longest run of work (6.12 can take 63 << 5
+ * blocks at once), so when nobody watches it event by event it carves its
+ * blocks out of each split block in one go (carveBlock), with the same
+ * events and the same free lists as block by block.
  */
 #include "core/page_alloc.h"
 
@@ -250,6 +255,55 @@ void zonePcpUpdate(MmModel& mm) {
 
 namespace {
 
+// A refill's blocks, carved from one free block at once. When
+// __rmqueue_smallest splits a block of order k for a request of order o,
+// every list of mt from o to k - 1 was empty, so the split leaves exactly
+// one block on each: the next request takes the order-o block just made,
+// the one after splits the order-(o+1) one, and so on. The blocks handed
+// out are the pieces of the order-k block in address order, piece j coming
+// from the block of order o + ctz(j) (k for piece 0) and split down to o,
+// like the digits of a binary counter. So taking m pieces leaves, above
+// piece m, the blocks of the binary digits of 2^(k-o) - m, the smaller ones
+// first. carveBlock() records the events of those m __rmqueue_smallest calls
+// (the take, each split, the list add) but touches the free lists only
+// twice: it takes the order-k block and adds what is left. The machine is
+// only different in between, where no one looks. Returns the blocks taken
+// (0: mt has no free block of order o or more).
+int carveBlock(Zone& z, PerCpuPages& pcp, PcpList& list, int order, int mt, int want, int cpu,
+               int batch, EventSink* ev) {
+    FreeArea& fa = z.free_area;
+    const int k = fa.lowestOrderWithBlocks(order, mt);
+    if (k < 0) return 0;
+    const std::uint32_t node = fa.firstIndex(k, mt);
+    const pfn_t start = fa.pfnOf(node);
+    fa.delAt(node);
+    const int span = k - order;
+    const std::uint64_t pieces = 1ull << span;
+    const std::uint64_t m = std::min<std::uint64_t>(pieces, static_cast<std::uint64_t>(want));
+    for (std::uint64_t j = 0; j < m; ++j) {
+        const pfn_t p = start + (j << order);
+        const int from = order + (j ? __builtin_ctzll(j) : span);
+        if (ev) {
+            buddy::recordTake(ev, z, p, order, from, mt);
+            for (int h = from - 1; h >= order; --h)
+                buddy::recordSplit(ev, z, p + (1ull << h), h, mt);
+        }
+        list.push_back({p, static_cast<std::int8_t>(mt)});
+        pcp.count += 1 << order;
+        if (ev)
+            pcpEvent(ev, BuddyEvent::pcp_refill, z, cpu, p, order, mt).nr =
+                static_cast<std::uint64_t>(batch);
+    }
+    // What the last split left: one block per set bit of pieces - m.
+    pfn_t p = start + (m << order);
+    for (std::uint64_t rest = pieces - m; rest; rest &= rest - 1) {
+        const int h = __builtin_ctzll(rest);
+        fa.add(p, order + h, mt, false);
+        p += 1ull << (order + h);
+    }
+    return static_cast<int>(m);
+}
+
 // rmqueue_bulk(): refills an empty list with the batch for this order, under
 // one zone lock, the rmqueue mode carried over from block to block.
 [[gnu::noinline]] void rmqueueBulk(MmModel& mm, Zone& z, PerCpuPages& pcp, PcpList& list, int order,
@@ -262,7 +316,18 @@ namespace {
         batch = nrPcpAlloc612(pcp, z, order);
     }
     RmqueueMode mode = RmqueueMode::Normal;
-    for (int i = 0; i < batch; ++i) {
+    // Nobody watches the refill block by block (no micro-step probe) and no
+    // CMA balance can redirect it: whole blocks are carved at once.
+    const bool carve = !mm.profile.cma && !eventProbeActive();
+    for (int i = 0; i < batch;) {
+        if (carve && (mode == RmqueueMode::Normal || !mm.profile.claimThenSteal())) {
+            const int n = carveBlock(z, pcp, list, order, mt, batch - i, cpu, batch, ev);
+            if (n) {
+                i += n;
+                continue;
+            }
+        }
+        ++i;
         const pfn_t p = buddy::rmqueue(mm, z, order, mt, alloc_flags, mode, ev); // inline
         if (p == NO_PFN) break;
         // A block from the CMA area (__rmqueue_cma_fallback) joins the
