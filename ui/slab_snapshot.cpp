@@ -121,6 +121,22 @@ SlabCacheSnap cacheSnap(const mmsim::SlabState& s, int id) {
             if (node.shared.limit) x.lanes.push_back(arrayLane(node.shared, -1, nid));
         }
     }
+    // Slabs between two lists: only seen in the middle of a step (a
+    // micro-step), say right after allocate_slab() made one and before it
+    // becomes a CPU's slab. One lane, first (the slab the event is about),
+    // there only while it has some.
+    SlabLaneSnap transit;
+    transit.list = SlabList::None;
+    transit.nid = -1;
+    for (std::uint32_t i = 0; i < c.slabs.size(); ++i) {
+        const mmsim::Slab& sl = c.slabs[i];
+        if (!sl.live || sl.list != SlabList::None) continue;
+        ++transit.count;
+        transit.inuse += sl.inuse;
+        if (transit.slabs.size() < static_cast<std::size_t>(kMaxLaneSlabs))
+            transit.slabs.push_back(bar(c, i));
+    }
+    if (transit.count) x.lanes.insert(x.lanes.begin(), std::move(transit));
     for (const SlabLaneSnap& l : x.lanes)
         x.slab_inuse += l.inuse;
     return x;

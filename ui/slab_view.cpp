@@ -44,8 +44,12 @@ QColor slabListColor(SlabList l, bool dark) {
     case SlabList::Free:
         return QColor(0xE6, 0x9F, 0x00); // orange
     default:
-        return QColor(0xCC, 0x79, 0xA7); // reddish purple: array caches
+        return dark ? QColor(0x9a, 0x9a, 0x9a) : QColor(0x80, 0x80, 0x80); // grey: on no list
     }
+}
+
+QColor arrayCacheColor(bool) {
+    return QColor(0xCC, 0x79, 0xA7); // reddish purple
 }
 
 QString slabLaneTitle(const SlabLaneSnap& lane, bool classic) {
@@ -66,7 +70,7 @@ QString slabLaneTitle(const SlabLaneSnap& lane, bool classic) {
     case SlabList::Free:
         return QObject::tr("node %1 · slabs_free").arg(lane.nid);
     default:
-        return QObject::tr("(no list)");
+        return QObject::tr("between lists (mid-step)");
     }
 }
 
@@ -123,7 +127,10 @@ QString laneTooltip(const SlabLaneSnap& lane, const SlabCacheSnap& c, bool class
                            "back to the buddy allocator.")
             .arg(lane.nid);
     default:
-        return {};
+        return QObject::tr("Slabs the step holds on no list at this micro-event: a slab "
+                           "allocate_slab() has just made, before it becomes a CPU's slab or "
+                           "goes on a list, or one on its way from one list to another. The "
+                           "lane is there only in the middle of a step.");
     }
 }
 
@@ -695,8 +702,8 @@ void SlabLanesCanvas::paintEvent(QPaintEvent*) {
     // Lane boxes and headers.
     for (const LaneGeom& g : geom_) {
         const SlabLaneSnap& lane = cache_->lanes[static_cast<std::size_t>(g.lane)];
-        const QColor c =
-            slabListColor(lane.kind == SlabLaneSnap::ArrayCache ? SlabList::None : lane.list, dark);
+        const QColor c = lane.kind == SlabLaneSnap::ArrayCache ? arrayCacheColor(dark)
+                                                               : slabListColor(lane.list, dark);
         p.setPen(QPen(pal.color(QPalette::Mid), 1));
         p.setBrush(pal.color(QPalette::AlternateBase));
         p.drawRoundedRect(QRectF(g.box).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
@@ -993,7 +1000,7 @@ void SlabView::updateLegend() {
     const bool classic = slab_ && slab_->classic;
     std::vector<std::pair<QColor, QString>> items;
     if (classic) {
-        items = {{slabListColor(SlabList::None, dark), tr("array_cache")},
+        items = {{arrayCacheColor(dark), tr("array_cache")},
                  {slabListColor(SlabList::Partial, dark), tr("slabs_partial")},
                  {slabListColor(SlabList::Full, dark), tr("slabs_full")},
                  {slabListColor(SlabList::Free, dark), tr("slabs_free")}};

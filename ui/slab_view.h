@@ -31,7 +31,8 @@ class QTableView;
 namespace mmsim::ui {
 
 // The colour of a slab list's lane and of its used objects (Okabe–Ito).
-QColor slabListColor(mmsim::SlabList l, bool dark);
+QColor slabListColor(mmsim::SlabList l, bool dark); // None: between lists (mid-step)
+QColor arrayCacheColor(bool dark);
 // "cpu_slab", "partial", "slabs_free" ... as the allocator names the list.
 QString slabLaneTitle(const SlabLaneSnap& lane, bool classic);
 

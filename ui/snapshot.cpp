@@ -17,7 +17,6 @@ namespace {
 constexpr int kMaxStepLog = 400;
 constexpr int kMaxDebugLines = 60;
 
-
 std::vector<RegionRow> regionRows(const MemblockType& t) {
     std::vector<RegionRow> rows;
     rows.reserve(t.regions.size());
@@ -142,7 +141,6 @@ void stepEvents(const Simulation& sim, Snapshot& snap) {
                   [](const auto& a, const auto& b) { return a.second > b.second; });
     }
 }
-
 
 // One /proc-style view: its text, or why it is not available yet.
 void renderInto(const Simulation& sim, const std::string& v, Snapshot& snap) {
@@ -297,9 +295,14 @@ SnapshotPtr makeMicroSnapshot(const Snapshot& step, const Simulation& mid, std::
     snap->buddy.clear();
     snap->owners.clear();
     if (st.mm.buddy_ready) buddyLists(mid, *snap);
-    // The views of the machine's free memory; the others (the log, the
-    // clock, memblock, slabs) stay those of the step.
-    for (const char* v : {"zoneinfo", "buddyinfo", "pagetypeinfo", "unusable_index", "extfrag_index"})
+    // The slab caches too: a slab step stopped at event k has made exactly
+    // the slabs, object counts and list moves of its first k events (and
+    // the slabs those events name are the ones highlighted).
+    snap->slab = makeSlabSnap(mid);
+    // The views of the machine's free memory and of its slabs; the others
+    // (the log, the clock, memblock) stay those of the step.
+    for (const char* v : {"zoneinfo", "buddyinfo", "pagetypeinfo", "unusable_index",
+                          "extfrag_index", "slabinfo", "slabtop"})
         renderInto(mid, v, *snap);
     return snap;
 }

@@ -223,9 +223,9 @@ SnapshotPtr makeSnapshot(const mmsim::Simulation& sim, std::uint64_t serial,
 // A micro-step's snapshot: the step's own snapshot with the machine as
 // 'mid' holds it (the state after the revealed micro-events, from
 // Timeline::microSim): zones and their free counts, buddy lists, page map,
-// owners and the free-memory views (zoneinfo, buddyinfo, pagetypeinfo,
-// unusable_index, extfrag_index). The events, the clock, the log, the slab
-// caches and the other views stay the step's.
+// owners, the slab caches and the views of both (zoneinfo, buddyinfo,
+// pagetypeinfo, unusable_index, extfrag_index, slabinfo, slabtop). The
+// events, the clock, the log and the other views stay the step's.
 SnapshotPtr makeMicroSnapshot(const Snapshot& step, const mmsim::Simulation& mid,
                               std::uint64_t serial);
 

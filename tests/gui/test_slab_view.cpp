@@ -4,10 +4,14 @@
 // back and resetting update both; QAbstractItemModelTester passes on the
 // model and its sorting proxy; the cache the last step touched is selected;
 // a step's changes are animated (frames differ, slabs slide between lanes);
-// classic SLAB shows its slabs_free lists and array caches; the view says
-// when there are no caches yet; screenshots of the view render.
+// micro-stepping shows the slabs after each event (a new slab between lists
+// until it is installed); classic SLAB shows its slabs_free lists and array
+// caches; the view says when there are no caches yet; screenshots of the
+// view render.
+#include "core/report.h"
 #include "core/simulation.h"
 #include "core/slab.h"
+#include "core/timeline.h"
 #include "ui/main_window.h"
 #include "ui/slab_snapshot.h"
 #include "ui/slab_view.h"
@@ -94,7 +98,8 @@ void compareLanes(const SlabSnap& snap, const SlabState& s) {
         std::map<std::uint32_t, const SlabDetail*> by_id;
         for (const SlabDetail& x : d.slabs) {
             const bool cpu_list = x.list == SlabList::CpuSlab || x.list == SlabList::CpuPartial;
-            ++per_list[{int(x.list), cpu_list ? x.cpu : -1, cpu_list ? -1 : x.nid}];
+            const bool any_node = cpu_list || x.list == SlabList::None; // one lane for all
+            ++per_list[{int(x.list), cpu_list ? x.cpu : -1, any_node ? -1 : x.nid}];
             by_id[x.id] = &x;
         }
         std::uint64_t lanes_total = 0;
@@ -105,6 +110,8 @@ void compareLanes(const SlabSnap& snap, const SlabState& s) {
                 continue;
             }
             const bool cpu_list = l.list == SlabList::CpuSlab || l.list == SlabList::CpuPartial;
+            // The lane of slabs between lists (mid-step) has them all.
+            if (l.list == SlabList::None) QCOMPARE(l.nid, -1);
             const auto key =
                 std::make_tuple(int(l.list), cpu_list ? l.cpu : -1, cpu_list ? -1 : l.nid);
             const std::uint64_t want = per_list.count(key) ? per_list[key] : 0;
@@ -174,6 +181,7 @@ class SlabViewTest : public QObject {
     void modelTesterPasses();
     void followsTheStep();
     void animatesObjectsAndMoves();
+    void microStepShowsTheSlabsAfterEachEvent();
     void classicSlabLanes();
     void tooltipsAndFontSize();
     void manyCpusCollapseEmptyLanes();
@@ -422,6 +430,53 @@ void SlabViewTest::animatesObjectsAndMoves() {
     w.stepForward();
     QVERIFY(w.waitIdle());
     QVERIFY(!cv->animating());
+}
+
+// Micro-stepping a slab step: after event k, the table, the lanes and
+// /proc/slabinfo are those of the machine after the step's first k events
+// (core's Timeline stopped there), and they change within the step.
+void SlabViewTest::microStepShowsTheSlabsAfterEachEvent() {
+    for (const QString& path : {kSlub, kSlab}) {
+        MainWindow w;
+        QVERIFY(w.openScenario(path, false));
+        QVERIFY(w.waitIdle());
+        w.showView("slab");
+        w.seekTo(kAllocMany - 1);
+        QVERIFY(w.waitIdle());
+        Timeline core(loadScenarioFile(path.toStdString()));
+        core.seek(static_cast<std::size_t>(kAllocMany - 1));
+        SlabView* v = w.slabView();
+        QStringList slabtops, lanes;
+        int n = 0, between = 0; // micro-steps with a slab between lists
+        for (int k = 1; n == 0 || k <= std::min(n, 80); ++k) {
+            w.microStep();
+            QVERIFY(w.waitIdle());
+            const auto snap = w.snapshot();
+            QCOMPARE(snap->executed, kAllocMany);
+            QCOMPARE(snap->micro, k);
+            n = snap->events_total;
+            QVERIFY(core.microStep());
+            const Simulation& mid = core.microSim();
+            compareWithSlabtop(*v->model(), shownState(mid));
+            compareLanes(*snap->slab, shownState(mid));
+            QCOMPARE(snap->view("slabinfo"), QString::fromStdString(renderView(mid, "slabinfo")));
+            QCOMPARE(snap->view("slabtop"), QString::fromStdString(renderView(mid, "slabtop")));
+            slabtops << snap->view("slabtop");
+            QString l;
+            for (const SlabCacheSnap& c : snap->slab->caches)
+                for (const SlabLaneSnap& lane : c.lanes) {
+                    l += QStringLiteral("%1:%2:%3 ").arg(c.id).arg(int(lane.list)).arg(lane.count);
+                    between += lane.kind == SlabLaneSnap::Slabs && lane.list == SlabList::None;
+                }
+            lanes << l;
+        }
+        QVERIFY2(n > 10, qPrintable(path));
+        // Objects are counted, and slabs made and moved, event by event.
+        QVERIFY(QSet<QString>(slabtops.begin(), slabtops.end()).size() > 2);
+        QVERIFY(QSet<QString>(lanes.begin(), lanes.end()).size() > 2);
+        // A new slab is seen after allocate_slab() and before it is installed.
+        QVERIFY2(between > 0, qPrintable(path));
+    }
 }
 
 void SlabViewTest::classicSlabLanes() {
