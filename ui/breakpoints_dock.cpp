@@ -23,6 +23,8 @@ namespace mmsim::ui {
 
 namespace {
 enum Column { Spec, LastHit, ColumnCount };
+constexpr int ProblemRole = Qt::UserRole + 1;
+const QColor kWarning(0xD5, 0x5E, 0x00);
 
 // The text of a spec's parse error, or an empty string.
 QString parseError(const QString& spec) {
@@ -178,7 +180,7 @@ void BreakpointsDock::setScenario(const QString& path, const QStringList& labels
             if (!err.isEmpty()) {
                 it->setCheckState(Spec, Qt::Unchecked);
                 it->setToolTip(Spec, tr("Does not parse: %1").arg(err));
-                it->setForeground(Spec, QColor(0xD5, 0x5E, 0x00));
+                it->setForeground(Spec, kWarning);
             }
         }
     }
@@ -269,6 +271,8 @@ QStringList BreakpointsDock::enabledSpecs() const {
 }
 
 void BreakpointsDock::markHit(int enabled_index, int step, int event) {
+    const bool was = loading_;
+    loading_ = true; // looks only: not a change of the breakpoints
     int n = -1;
     for (int i = 0; i < list_->topLevelItemCount(); ++i) {
         QTreeWidgetItem* it = list_->topLevelItem(i);
@@ -284,6 +288,37 @@ void BreakpointsDock::markHit(int enabled_index, int step, int event) {
                                         : tr("step %1").arg(step));
         list_->setCurrentItem(it);
     }
+    loading_ = was;
+}
+
+void BreakpointsDock::setProblems(const QStringList& specs, const QStringList& problems) {
+    const bool loading = loading_;
+    loading_ = true; // looks only: not a change of the breakpoints
+    for (int i = 0; i < list_->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* it = list_->topLevelItem(i);
+        if (!parseError(it->text(Spec)).isEmpty()) continue; // marked as such
+        const qsizetype k = specs.indexOf(it->text(Spec));
+        const QString why = k >= 0 && k < problems.size() ? problems[k] : QString();
+        const bool was = !it->data(Spec, ProblemRole).toString().isEmpty();
+        it->setData(Spec, ProblemRole, why);
+        if (!why.isEmpty()) {
+            it->setForeground(Spec, kWarning);
+            it->setToolTip(Spec, tr("Can never hit: %1").arg(why));
+            it->setText(LastHit, tr("can never hit"));
+            it->setToolTip(LastHit, why);
+        } else if (was) {
+            it->setData(Spec, Qt::ForegroundRole, QVariant());
+            it->setToolTip(Spec, tr("Untick to keep it without stopping at it"));
+            it->setText(LastHit, QString());
+            it->setToolTip(LastHit, QString());
+        }
+    }
+    loading_ = loading;
+}
+
+QString BreakpointsDock::problem(int row) const {
+    const QTreeWidgetItem* it = list_->topLevelItem(row);
+    return it ? it->data(Spec, ProblemRole).toString() : QString();
 }
 
 void BreakpointsDock::changed() {

@@ -5,7 +5,8 @@
 // label or number, on a condition over a zone, a slab cache or a plain
 // value. A template menu fills the entry; a spec that does not parse shows
 // why and the list stays as it was. Each breakpoint can be switched off;
-// the list is kept per scenario in QSettings. The hit one is marked.
+// the list is kept per scenario in QSettings. The hit one is marked, and so
+// is one that can never hit on this scenario and machine (with why).
 #pragma once
 
 #include <QStringList>
@@ -44,6 +45,11 @@ class BreakpointsDock : public QWidget {
     QString errorText() const;
     // A run stopped at enabledSpecs()[enabled_index].
     void markHit(int enabled_index, int step, int event);
+    // Marks the breakpoints that can never hit, with why (problems[i] for
+    // specs[i]; "" when it can); rows not named are unmarked.
+    void setProblems(const QStringList& specs, const QStringList& problems);
+    // Why the breakpoint of this row can never hit ("" when it can).
+    QString problem(int row) const;
     // The row marked as hit last (-1: none).
     int hitRow() const { return hit_row_; }
     QLineEdit* entry() const { return entry_; }

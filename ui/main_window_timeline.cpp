@@ -64,6 +64,8 @@ void MainWindow::buildBreakpointsDock() {
     if (auto* log = qobject_cast<QDockWidget*>(event_log_->parentWidget())) log->raise();
     connect(breakpoints_, &BreakpointsDock::breakpointsChanged, controller_,
             [this](const QStringList& specs) { controller_->setBreakpoints(specs); });
+    connect(controller_, &SimulationController::breakpointProblems, breakpoints_,
+            &BreakpointsDock::setProblems);
 }
 
 void MainWindow::buildTimelineControls() {

@@ -24,6 +24,12 @@ SimulationController::SimulationController(QObject* parent)
             Qt::QueuedConnection);
     connect(worker_, &SimulationWorker::idle, this, &SimulationController::onWorkerIdle,
             Qt::QueuedConnection);
+    connect(
+        worker_, &SimulationWorker::breakpointProblems, this,
+        [this](const QStringList& specs, const QStringList& problems, quint64 generation) {
+            if (generation == generation_) emit breakpointProblems(specs, problems);
+        },
+        Qt::QueuedConnection);
     refresh_.setSingleShot(true);
     refresh_.setInterval(kRefreshIntervalMs);
     connect(&refresh_, &QTimer::timeout, this, &SimulationController::flush);
@@ -103,8 +109,7 @@ void SimulationController::command(int kind) {
             }
         }
         QMetaObject::invokeMethod(
-            worker_, [w, gen, stop, params] { w->run(gen, stop, params); },
-            Qt::QueuedConnection);
+            worker_, [w, gen, stop, params] { w->run(gen, stop, params); }, Qt::QueuedConnection);
     } else if (kind == SimulationWorker::MicroStep) {
         QMetaObject::invokeMethod(
             worker_, [w, gen] { w->microStep(gen); }, Qt::QueuedConnection);
@@ -135,6 +140,7 @@ void SimulationController::setRunSpeed(int steps_per_second) {
 
 QStringList SimulationController::setBreakpoints(const QStringList& specs) {
     QStringList errors;
+    const bool same = specs == break_specs_;
     break_specs_ = specs;
     for (const QString& s : specs) {
         try {
@@ -144,6 +150,13 @@ QStringList SimulationController::setBreakpoints(const QStringList& specs) {
             errors << QString::fromStdString(e.what());
         }
     }
+    // The worker tells which of them can never hit (it has the machine).
+    if (same) return errors;
+    queued();
+    const quint64 gen = generation_;
+    SimulationWorker* w = worker_;
+    QMetaObject::invokeMethod(
+        worker_, [w, gen, specs] { w->setBreakpointSpecs(gen, specs); }, Qt::QueuedConnection);
     return errors;
 }
 

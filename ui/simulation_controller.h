@@ -90,6 +90,9 @@ class SimulationController : public QObject {
     void busyChanged(bool busy);
     // A run stopped at a breakpoint (also carried by the snapshot).
     void breakpointHit(int index, const QString& spec, const QString& what, int step, int event);
+    // Why each of the breakpoints can never hit on this scenario and machine
+    // ("" when it can or is not known yet), as mmsim-cli run warns.
+    void breakpointProblems(const QStringList& specs, const QStringList& problems);
 
   private:
     void install(std::shared_ptr<mmsim::Timeline> timeline);

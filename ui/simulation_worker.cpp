@@ -16,7 +16,7 @@ namespace {
 constexpr qint64 kRunPublishMs = 16;
 constexpr qint64 kSeriesPublishMs = 250;
 constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
-}
+} // namespace
 
 void SimulationWorker::load(std::shared_ptr<Timeline> timeline, quint64 generation) {
     tl_ = std::move(timeline);
@@ -29,8 +29,9 @@ void SimulationWorker::load(std::shared_ptr<Timeline> timeline, quint64 generati
     recorder_->addProvider(makeSlabSeriesProvider());
     series_.reset();
     series_dirty_ = true;
+    bp_reported_ = false;
     if (tl_) publish(generation);
-    emit idle(generation);
+    finish(generation);
 }
 
 void SimulationWorker::noteLogLength() {
@@ -105,7 +106,8 @@ void SimulationWorker::publish(quint64 generation, bool final, int micro, const 
     s->break_spec = brk->spec;
     s->break_what = brk->what;
     s->break_event = brk->event;
-    if (series_dirty_ && (final || !since_series_.isValid() || since_series_.elapsed() >= kSeriesPublishMs)) {
+    if (series_dirty_ &&
+        (final || !since_series_.isValid() || since_series_.elapsed() >= kSeriesPublishMs)) {
         series_ = std::make_shared<const TimeSeries>(recorder_->series(tl_->sim()));
         series_dirty_ = false;
         since_series_.restart();
@@ -121,7 +123,7 @@ void SimulationWorker::step(quint64 generation) {
         stepOnce(generation);
         publish(generation);
     }
-    emit idle(generation);
+    finish(generation);
 }
 
 void SimulationWorker::back(quint64 generation) {
@@ -134,7 +136,7 @@ void SimulationWorker::back(quint64 generation) {
         }
         publish(generation);
     }
-    emit idle(generation);
+    finish(generation);
 }
 
 void SimulationWorker::seek(quint64 generation, std::shared_ptr<std::atomic<long long>> target) {
@@ -150,13 +152,45 @@ void SimulationWorker::seek(quint64 generation, std::shared_ptr<std::atomic<long
         }
         publish(generation);
     }
-    emit idle(generation);
+    finish(generation);
 }
 
 void SimulationWorker::microStep(quint64 generation) {
     if (tl_ && !(tl_->atEnd() && tl_->microCursor() >= tl_->sim().lastEvents().size())) {
         if (stepOnce(generation, true))
             publish(generation, true, static_cast<int>(tl_->microCursor()));
+    }
+    finish(generation);
+}
+
+void SimulationWorker::setBreakpointSpecs(quint64 generation, QStringList specs) {
+    if (specs != bp_specs_) {
+        bp_specs_ = std::move(specs);
+        bp_reported_ = false;
+    }
+    finish(generation);
+}
+
+void SimulationWorker::finish(quint64 generation) {
+    const bool zones_known = tl_ && tl_->sim().state().mm.zones_initialised;
+    if (tl_ && (!bp_reported_ || zones_known != bp_zones_known_)) {
+        QStringList problems;
+        for (const QString& spec : bp_specs_) {
+            std::string why;
+            try {
+                why = breakpointProblem(parseBreakpoint(spec.toStdString()), tl_->sim(),
+                                        tl_->length());
+            } catch (const std::exception&) {
+                // Does not parse: the dock says so already.
+            }
+            problems << QString::fromStdString(why);
+        }
+        bp_zones_known_ = zones_known;
+        if (!bp_reported_ || problems != bp_problems_) {
+            bp_problems_ = problems;
+            emit breakpointProblems(bp_specs_, bp_problems_, generation);
+        }
+        bp_reported_ = true;
     }
     emit idle(generation);
 }
@@ -222,7 +256,7 @@ void SimulationWorker::run(quint64 generation, std::shared_ptr<std::atomic<bool>
         }
         if (dirty) publish(generation);
     }
-    emit idle(generation);
+    finish(generation);
 }
 
 } // namespace mmsim::ui

@@ -17,7 +17,7 @@ class BreakpointSet;
 class Timeline;
 class SeriesRecorder;
 struct TimeSeries;
-}
+} // namespace mmsim
 
 namespace mmsim::ui {
 
@@ -47,11 +47,20 @@ class SimulationWorker : public QObject {
     // Seeks to the newest position in *target (taking it, leaving -1):
     // requests made while the worker was busy collapse into one seek.
     void seek(quint64 generation, std::shared_ptr<std::atomic<long long>> target);
+    // The breakpoints whose problems breakpointProblems() reports (their
+    // text; one that does not parse has none).
+    void setBreakpointSpecs(quint64 generation, QStringList specs);
 
   signals:
     void snapshotReady(const mmsim::ui::SnapshotPtr& snap, quint64 generation);
     void refused(const QString& message, quint64 generation);
     void idle(quint64 generation);
+    // Why each breakpoint of setBreakpointSpecs() can never hit on this
+    // scenario and machine ("" when it can, or when that is not known yet:
+    // a condition on a zone before the machine has booted), as mmsim-cli
+    // run warns (core's breakpointProblem). Sent when that changes.
+    void breakpointProblems(const QStringList& specs, const QStringList& problems,
+                            quint64 generation);
 
   private:
     bool stepOnce(quint64 generation, bool micro = false); // false when refused
@@ -64,6 +73,9 @@ class SimulationWorker : public QObject {
     };
     void publish(quint64 generation, bool final = true, int micro = -1,
                  const BreakInfo* brk = nullptr);
+    // The end of every command: the breakpoints' problems if they changed,
+    // then idle.
+    void finish(quint64 generation);
     // Sleeps until 'due' (ms of 'clock') or a stop; false when stopped.
     static bool waitUntil(const QElapsedTimer& clock, qint64 due, const std::atomic<bool>& stop);
     // After a move other than one step forward: the step log and the series.
@@ -85,6 +97,10 @@ class SimulationWorker : public QObject {
     std::shared_ptr<const mmsim::TimeSeries> series_;
     bool series_dirty_ = true;
     QElapsedTimer since_series_;
+    // The breakpoints' problems, worked out again only when the specs
+    // change, a scenario is loaded or the machine's zones become known.
+    QStringList bp_specs_, bp_problems_;
+    bool bp_reported_ = false, bp_zones_known_ = false;
 };
 
 } // namespace mmsim::ui

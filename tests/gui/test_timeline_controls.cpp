@@ -83,10 +83,16 @@ QString listsText(const mmsim::Simulation& sim) {
     for (const auto& n : sim.state().mm.nodes)
         for (const auto& z : n.zones) {
             if (!z.present_pages) continue;
-            out += QStringLiteral("zone %1/%2 free %3\n").arg(z.nid).arg(z.idx).arg(z.free_area.freePages());
+            out += QStringLiteral("zone %1/%2 free %3\n")
+                       .arg(z.nid)
+                       .arg(z.idx)
+                       .arg(z.free_area.freePages());
             for (int o = 0; o < mmsim::NR_PAGE_ORDERS; ++o)
                 for (int mt = 0; mt < mmsim::MIGRATE_TYPES; ++mt) {
-                    out += QStringLiteral("%1 %2 %3:").arg(o).arg(mt).arg(z.free_area.listLength(o, mt));
+                    out += QStringLiteral("%1 %2 %3:")
+                               .arg(o)
+                               .arg(mt)
+                               .arg(z.free_area.listLength(o, mt));
                     int shown = 0;
                     for (auto p = z.free_area.first(o, mt);
                          p != mmsim::NO_PFN && shown < mmsim::ui::kMaxListPfns;
@@ -127,6 +133,17 @@ long cliStop(const QString& path, const QStringList& specs) {
     const auto m = QRegularExpression("stopped after step (\\d+)").match(err);
     return m.hasMatch() ? m.captured(1).toLong() : -1;
 }
+
+// What mmsim-cli run warns of a breakpoint that never stopped the run
+// ("" when it does not warn).
+QString cliWarning(const QString& path, const QString& spec) {
+    QProcess p;
+    p.start(QStringLiteral(MMSIM_CLI_BINARY), {"run", path, "--break", spec});
+    if (!p.waitForFinished(60000)) return "<timeout>";
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    const auto m = QRegularExpression("can never hit: ([^\n]*)").match(err);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
 } // namespace
 
 class TimelineControlsTest : public QObject {
@@ -139,6 +156,7 @@ class TimelineControlsTest : public QObject {
     void disabledBreakpointDoesNotStop();
     void brokenSpecIsRefusedAndOthersKept();
     void breakpointsAreKeptPerScenario();
+    void neverHittingBreakpointsAreMarked();
     void templatesCoverEveryKind();
     void microStepRevealsOneEventAtATime();
     void microStepFollowsCoreCursor();
@@ -280,6 +298,76 @@ void TimelineControlsTest::brokenSpecIsRefusedAndOthersKept() {
     QCOMPARE(w.snapshot()->executed, 4);
 }
 
+// A breakpoint that can never hit on the scenario's machine is marked in
+// the dock with mmsim-cli's reason: a step past the end and a label no step
+// carries at once, a condition on a zone the machine lacks once it has
+// booted (the zones are not known before).
+void TimelineControlsTest::neverHittingBreakpointsAreMarked() {
+    const QString path = scenario("06-buddy-split-merge.json"); // 512 MiB: no Normal zone
+    const QString past = "step:100000", label = "label:no-such-label",
+                  zone = "zone:Normal:free_pages<low", fine = "step:3";
+    mmsim::Timeline core(mmsim::loadScenarioFile(path.toStdString()));
+    core.seek(core.length());
+    auto why = [&](const QString& spec) {
+        return QString::fromStdString(mmsim::breakpointProblem(
+            mmsim::parseBreakpoint(spec.toStdString()), core.sim(), core.length()));
+    };
+    QVERIFY(!why(past).isEmpty());
+    QVERIFY(!why(label).isEmpty());
+    QVERIFY(why(zone).contains("no populated zone Normal"));
+    QVERIFY(why(fine).isEmpty());
+    // mmsim-cli's warnings say the same.
+    QCOMPARE(cliWarning(path, past), why(past));
+    QCOMPARE(cliWarning(path, zone), why(zone));
+    QCOMPARE(cliWarning(path, fine), QString());
+
+    MainWindow w;
+    QVERIFY(w.openScenario(path, false));
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.snapshot()->executed, 0); // before the boot
+    auto* d = w.breakpointsDock();
+    for (const QString& spec : {past, label, zone, fine})
+        QVERIFY(d->addBreakpoint(spec));
+    QVERIFY(w.waitIdle());
+    QCOMPARE(d->problem(0), why(past));
+    QCOMPARE(d->problem(1), why(label));
+    QCOMPARE(d->problem(2), QString()); // no zones yet
+    QCOMPARE(d->problem(3), QString());
+    auto* item = d->list()->topLevelItem(0);
+    QVERIFY(item->toolTip(0).contains(why(past)));
+    QCOMPARE(item->text(1), QStringLiteral("can never hit"));
+    QVERIFY(d->list()->topLevelItem(3)->text(1).isEmpty());
+    // Once the zones are set up, the zone is known to be missing.
+    mmsim::Timeline boot(mmsim::loadScenarioFile(path.toStdString()));
+    while (!boot.sim().state().mm.zones_initialised && !boot.atEnd())
+        boot.step();
+    const int zoned = static_cast<int>(boot.position());
+    QVERIFY(zoned > 1);
+    w.seekTo(zoned - 1);
+    QVERIFY(w.waitIdle());
+    QCOMPARE(d->problem(2), QString());
+    w.stepForward();
+    QVERIFY(w.waitIdle());
+    QCOMPARE(d->problem(2), why(zone));
+    QCOMPARE(d->problem(3), QString());
+    // Switched off, it is no longer marked; removed ones take their marks along.
+    d->setBreakpointEnabled(0, false);
+    QVERIFY(w.waitIdle());
+    QCOMPARE(d->problem(0), QString());
+    QVERIFY(d->list()->topLevelItem(0)->text(1).isEmpty());
+    d->removeBreakpoint(1);
+    QVERIFY(w.waitIdle());
+    QCOMPARE(d->problem(1), why(zone));
+    // A run stops at step:3 (the others never stop it).
+    w.seekTo(0);
+    QVERIFY(w.waitIdle());
+    QCOMPARE(d->problem(1), QString()); // zones unknown again
+    w.runToEnd();
+    QVERIFY(w.waitIdle());
+    QCOMPARE(w.snapshot()->executed, 3);
+    QCOMPARE(d->hitRow(), 2);
+}
+
 void TimelineControlsTest::breakpointsAreKeptPerScenario() {
     const QString a = scenario("06-buddy-split-merge.json");
     const QString b = scenario("08-migratetypes-fragmentation.json");
@@ -387,7 +475,8 @@ void TimelineControlsTest::microStepRevealsOneEventAtATime() {
         QCOMPARE(listsText(*snap), listsText(mid));
         QCOMPARE(pageMapText(*snap->page_map), pageMapText(mmsim::buildPageMap(mid.state().mm)));
         for (const char* v : kMicroViews)
-            QCOMPARE(snap->view(QString::fromLatin1(v)), QString::fromStdString(mmsim::renderView(mid, v)));
+            QCOMPARE(snap->view(QString::fromLatin1(v)),
+                     QString::fromStdString(mmsim::renderView(mid, v)));
         lists << listsText(*snap);
         buddyinfos << snap->view("buddyinfo");
         QCOMPARE(w.stepLabelText(), QStringLiteral("step %1 · event %2/%3").arg(s).arg(k).arg(n));
