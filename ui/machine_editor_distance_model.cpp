@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QFont>
 #include <QPalette>
+#include <QRegularExpression>
 
 namespace mmsim::ui {
 
@@ -32,18 +33,28 @@ QVariant EditorDistanceModel::data(const QModelIndex& index, int role) const {
     const int v = dist[r][c];
     if (role == Qt::DisplayRole || role == Qt::EditRole) return v;
     if (role == Qt::TextAlignmentRole) return QVariant(Qt::AlignCenter);
+    // Problems are noted on one entry of a pair; both show them.
+    const QString issue =
+        r == c ? session_->issueText(DraftPart::Distance, index.row(), index.column())
+               : QStringList{session_->issueText(DraftPart::Distance, index.row(), index.column()),
+                             session_->issueText(DraftPart::Distance, index.column(), index.row())}
+                     .filter(QRegularExpression("."))
+                     .join('\n');
     if (role == Qt::ToolTipRole) {
-        const QString issue = session_->issueText(DraftPart::Distance, index.row(), index.column());
         if (!issue.isEmpty()) return issue;
         if (r == c) return tr("A node's distance to itself is always 10 (LOCAL_DISTANCE)");
         return tr("Distance from node %1 to node %2 (11..255; 20 is the usual remote "
-                  "distance). Setting it also sets the way back.")
+                  "distance).%3")
             .arg(session_->draft().nodes[r].id)
-            .arg(session_->draft().nodes[c].id);
+            .arg(session_->draft().nodes[c].id)
+            .arg(symmetric_ ? tr(" Setting it also sets the way back.")
+                            : tr(" Setting it leaves the way back as it is."));
     }
-    if (role == Qt::BackgroundRole &&
-        session_->hasError(DraftPart::Distance, index.row(), index.column()))
-        return QBrush(QColor(0xd5, 0x5e, 0x00, 70));
+    if (role == Qt::BackgroundRole) {
+        if (session_->hasError(DraftPart::Distance, index.row(), index.column()))
+            return QBrush(QColor(0xd5, 0x5e, 0x00, 70));
+        if (!issue.isEmpty()) return QBrush(QColor(0xf0, 0xe4, 0x42, 90)); // a note: asymmetric
+    }
     if (role == Qt::ForegroundRole && r == c)
         return QPalette().brush(QPalette::Disabled, QPalette::Text);
     return {};
@@ -62,8 +73,8 @@ bool EditorDistanceModel::setData(const QModelIndex& index, const QVariant& valu
     const auto r = static_cast<std::size_t>(index.row()),
                c = static_cast<std::size_t>(index.column());
     session_->edit(
-        MachineEditSession::DistancePart, [&](MachineDraft& d) { d.setDistance(r, c, v, true); },
-        this);
+        MachineEditSession::DistancePart,
+        [&](MachineDraft& d) { d.setDistance(r, c, v, symmetric_); }, this);
     // The entry and its mirror, and the marks of problems anywhere.
     emit dataChanged(this->index(0, 0), this->index(n_ - 1, n_ - 1));
     return true;

@@ -1,6 +1,7 @@
 // The machine editor's SLIT: node distances as an N x N table. The
 // diagonal is LOCAL_DISTANCE (10) and not editable; an edited entry is
-// mirrored so the matrix stays symmetric.
+// mirrored (the way back set too) unless symmetric edits are switched off:
+// the kernel takes an asymmetric SLIT as it is.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -20,12 +21,16 @@ class EditorDistanceModel : public QAbstractTableModel {
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
+    // Whether an edit sets the way back too (on at first).
+    void setSymmetricEdits(bool on) { symmetric_ = on; }
+    bool symmetricEdits() const { return symmetric_; }
 
   private:
     void onChanged(int parts, QObject* origin);
 
     MachineEditSession* session_;
     int n_ = 0; // the size the views know
+    bool symmetric_ = true;
 };
 
 } // namespace mmsim::ui

@@ -185,13 +185,21 @@ void MachineDraft::removeE820(std::size_t i) {
     if (i < e820.size()) e820.erase(e820.begin() + static_cast<long>(i));
 }
 
+bool MachineDraft::distanceSymmetric() const {
+    for (std::size_t i = 0; i < distance.size(); ++i)
+        for (std::size_t j = i + 1; j < distance[i].size(); ++j)
+            if (j < distance.size() && i < distance[j].size() && distance[j][i] != distance[i][j])
+                return false;
+    return true;
+}
+
 std::vector<DraftIssue> MachineDraft::issues() const {
     std::vector<DraftIssue> out;
     auto error = [&](DraftPart p, int row, std::string msg, int col = -1) {
         out.push_back({p, row, col, std::move(msg), true});
     };
-    auto warn = [&](DraftPart p, int row, std::string msg) {
-        out.push_back({p, row, -1, std::move(msg), false});
+    auto warn = [&](DraftPart p, int row, std::string msg, int col = -1) {
+        out.push_back({p, row, col, std::move(msg), false});
     };
 
     // Nodes.
@@ -240,7 +248,9 @@ std::vector<DraftIssue> MachineDraft::issues() const {
     }
 
     // Distances (the SLIT): 10 on the diagonal, 11..255 elsewhere (the
-    // kernel's slit_valid()), and the same both ways.
+    // kernel's slit_valid()). Nothing asks for the same both ways: the
+    // kernel keeps each entry as the firmware gives it (numa_set_distance),
+    // and real SLITs are sometimes asymmetric; say so, as a note.
     for (std::size_t i = 0; i < distance.size(); ++i) {
         for (std::size_t j = 0; j < distance[i].size(); ++j) {
             const int v = distance[i][j];
@@ -256,11 +266,12 @@ std::vector<DraftIssue> MachineDraft::issues() const {
                           "SLIT with a remote distance of 10 or less)",
                       c);
             else if (j > i && j < distance.size() && i < distance[j].size() && distance[j][i] != v)
-                error(DraftPart::Distance, r,
-                      "the distance matrix is not symmetric: node " + from + " to node " + to +
-                          " is " + std::to_string(v) + " but node " + to + " to node " + from +
-                          " is " + std::to_string(distance[j][i]),
-                      c);
+                warn(DraftPart::Distance, r,
+                     "the distance matrix is not symmetric: node " + from + " to node " + to +
+                         " is " + std::to_string(v) + " but node " + to + " to node " + from +
+                         " is " + std::to_string(distance[j][i]) +
+                         " (the kernel keeps both; each node orders its zonelist by its own row)",
+                     c);
         }
     }
 

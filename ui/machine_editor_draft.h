@@ -81,6 +81,8 @@ struct MachineDraft {
     void relayout();
     // Sets distance [i][j]; with symmetric, [j][i] too.
     void setDistance(std::size_t i, std::size_t j, int value, bool symmetric = true);
+    // Every distance the same both ways.
+    bool distanceSymmetric() const;
 
     // ---- e820 ----
     // The qemu-like firmware map for the nodes' memory.

@@ -30,6 +30,7 @@ class NodesPage : public QWidget {
     EditorDistanceModel* distanceModel() const { return distance_; }
     QTableView* nodesTable() const { return nodes_table_; }
     QTableView* distanceTable() const { return distance_table_; }
+    QCheckBox* bothWaysBox() const { return both_ways_; }
     QPushButton* addButton() const { return add_; }
     QPushButton* removeButton() const { return remove_; }
 
@@ -45,6 +46,7 @@ class NodesPage : public QWidget {
     QLabel* summary_ = nullptr;
     QLabel* custom_ = nullptr;
     QCheckBox* srat_ = nullptr;
+    QCheckBox* both_ways_ = nullptr;
 };
 
 class E820Page : public QWidget {

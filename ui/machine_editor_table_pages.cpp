@@ -107,9 +107,19 @@ NodesPage::NodesPage(MachineEditSession* session, QWidget* parent)
     distance_table_->horizontalHeader()->setStretchLastSection(false);
     distance_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     lay->addWidget(distance_table_);
+    both_ways_ = new QCheckBox(tr("Set &both ways (keep the table symmetric)"), this);
+    both_ways_->setObjectName("editor-distance-both-ways");
+    both_ways_->setChecked(distance_->symmetricEdits());
+    both_ways_->setToolTip(tr("On: editing node A to node B sets node B to node A too. Off: each "
+                              "direction on its own, as some firmware describes it; the kernel "
+                              "keeps an asymmetric SLIT as it is and every node orders its "
+                              "zonelist by its own row."));
+    connect(both_ways_, &QCheckBox::toggled, this,
+            [this](bool on) { distance_->setSymmetricEdits(on); });
+    lay->addWidget(both_ways_);
     lay->addWidget(hint(tr("10 is a node's distance to itself; remote distances are 11…255 "
-                           "(20 is usual, 30+ for a far socket). Editing one entry sets the "
-                           "way back too. The zonelists try nodes nearest first."),
+                           "(20 is usual, 30+ for a far socket). The zonelists try nodes "
+                           "nearest first, each node by its own row."),
                         this));
     lay->addSpacing(6);
     lay->addWidget(hint(tr("How the nodes become addresses (as qemu lays them out): each node "
@@ -140,7 +150,13 @@ NodesPage::NodesPage(MachineEditSession* session, QWidget* parent)
         session_->edit(
             MachineEditSession::NodesPart, [on](MachineDraft& d) { d.srat = on; }, this);
     });
-    connect(session_, &MachineEditSession::changed, this, &NodesPage::refresh);
+    connect(session_, &MachineEditSession::changed, this, [this](int parts, QObject* origin) {
+        // A machine loaded with an asymmetric SLIT is edited one direction
+        // at a time, so an edit does not overwrite the way back.
+        if (parts == MachineEditSession::AllParts && !origin)
+            both_ways_->setChecked(session_->draft().distanceSymmetric());
+        refresh();
+    });
     refresh();
 }
 
