@@ -169,6 +169,13 @@ inline bool cmaBalanceFirst(const MmModel& mm, const Zone& z, unsigned alloc_fla
     return z.free_area.freePagesOf(MIGRATE_CMA) > nr_free / 2;
 }
 
+// Whether __rmqueue() tries the request's own lists before anything else in
+// this mode: always in 6.1; in 6.12 unless a bulk refill's mode says an
+// earlier block came from a fallback (the CMA balance aside).
+inline bool ownListsFirst(const MmModel& mm, RmqueueMode mode) {
+    return mode == RmqueueMode::Normal || !mm.profile.claimThenSteal();
+}
+
 // __rmqueue() whole: the CMA balance, the request's own lists, then the
 // fallbacks of each profile (page_rmqueue.cpp).
 pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
@@ -180,8 +187,7 @@ pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
 [[gnu::always_inline]] inline pfn_t rmqueue(MmModel& mm, Zone& z, int order, int mt,
                                             unsigned alloc_flags, RmqueueMode& mode,
                                             EventSink* ev) {
-    if ((mode == RmqueueMode::Normal || !mm.profile.claimThenSteal()) &&
-        !cmaBalanceFirst(mm, z, alloc_flags)) [[likely]] {
+    if (ownListsFirst(mm, mode) && !cmaBalanceFirst(mm, z, alloc_flags)) [[likely]] {
         const pfn_t p = rmqueueSmallest(z, order, mt, ev);
         if (p != NO_PFN) return p;
     }

@@ -320,7 +320,7 @@ int carveBlock(Zone& z, PerCpuPages& pcp, PcpList& list, int order, int mt, int 
     // CMA balance can redirect it: whole blocks are carved at once.
     const bool carve = !mm.profile.cma && !eventProbeActive();
     for (int i = 0; i < batch;) {
-        if (carve && (mode == RmqueueMode::Normal || !mm.profile.claimThenSteal())) {
+        if (carve && buddy::ownListsFirst(mm, mode)) {
             const int n = carveBlock(z, pcp, list, order, mt, batch - i, cpu, batch, ev);
             if (n) {
                 i += n;

@@ -288,11 +288,11 @@ pfn_t rmqueueCmaFallback(Zone& z, int order, EventSink* ev) {
     return rmqueueSmallest(z, order, MIGRATE_CMA, ev);
 }
 
-// __rmqueue() whole: the CMA balance, the request's own lists, then the
-// fallbacks of each profile.
 } // namespace
 
 namespace buddy {
+// __rmqueue() whole: the CMA balance, the request's own lists, then the
+// fallbacks of each profile.
 pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags, RmqueueMode& mode,
                   EventSink* ev) {
     if (cmaBalanceFirst(mm, z, alloc_flags)) {
@@ -338,8 +338,6 @@ pfn_t rmqueueSlow(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
     return NO_PFN;
 }
 } // namespace buddy
-
-namespace {} // namespace
 
 pfn_t rmqueueBuddyMode(MmModel& mm, Zone& z, int order, int mt, unsigned alloc_flags,
                        RmqueueMode& mode, EventSink* ev) {

@@ -26,6 +26,11 @@ enum Column { Spec, LastHit, ColumnCount };
 constexpr int ProblemRole = Qt::UserRole + 1;
 const QColor kWarning(0xD5, 0x5E, 0x00);
 
+// The tooltip of a breakpoint with nothing to say about it.
+QString enableTip() {
+    return QObject::tr("Untick to keep it without stopping at it");
+}
+
 // The text of a spec's parse error, or an empty string.
 QString parseError(const QString& spec) {
     try {
@@ -194,7 +199,7 @@ QTreeWidgetItem* BreakpointsDock::makeItem(const QString& spec, bool on) {
     it->setText(Spec, spec);
     it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
     it->setCheckState(Spec, on ? Qt::Checked : Qt::Unchecked);
-    it->setToolTip(Spec, tr("Untick to keep it without stopping at it"));
+    it->setToolTip(Spec, enableTip());
     return it;
 }
 
@@ -308,7 +313,7 @@ void BreakpointsDock::setProblems(const QStringList& specs, const QStringList& p
             it->setToolTip(LastHit, why);
         } else if (was) {
             it->setData(Spec, Qt::ForegroundRole, QVariant());
-            it->setToolTip(Spec, tr("Untick to keep it without stopping at it"));
+            it->setToolTip(Spec, enableTip());
             it->setText(LastHit, QString());
             it->setToolTip(LastHit, QString());
         }

@@ -6,7 +6,6 @@
 #include <QColor>
 #include <QFont>
 #include <QPalette>
-#include <QRegularExpression>
 
 namespace mmsim::ui {
 
@@ -33,13 +32,15 @@ QVariant EditorDistanceModel::data(const QModelIndex& index, int role) const {
     const int v = dist[r][c];
     if (role == Qt::DisplayRole || role == Qt::EditRole) return v;
     if (role == Qt::TextAlignmentRole) return QVariant(Qt::AlignCenter);
+    if (role == Qt::ForegroundRole && r == c)
+        return QPalette().brush(QPalette::Disabled, QPalette::Text);
+    if (role != Qt::ToolTipRole && role != Qt::BackgroundRole) return {};
     // Problems are noted on one entry of a pair; both show them.
-    const QString issue =
-        r == c ? session_->issueText(DraftPart::Distance, index.row(), index.column())
-               : QStringList{session_->issueText(DraftPart::Distance, index.row(), index.column()),
-                             session_->issueText(DraftPart::Distance, index.column(), index.row())}
-                     .filter(QRegularExpression("."))
-                     .join('\n');
+    QString issue = session_->issueText(DraftPart::Distance, index.row(), index.column());
+    if (r != c) {
+        const QString back = session_->issueText(DraftPart::Distance, index.column(), index.row());
+        if (!back.isEmpty()) issue += (issue.isEmpty() ? "" : "\n") + back;
+    }
     if (role == Qt::ToolTipRole) {
         if (!issue.isEmpty()) return issue;
         if (r == c) return tr("A node's distance to itself is always 10 (LOCAL_DISTANCE)");
@@ -55,8 +56,6 @@ QVariant EditorDistanceModel::data(const QModelIndex& index, int role) const {
             return QBrush(QColor(0xd5, 0x5e, 0x00, 70));
         if (!issue.isEmpty()) return QBrush(QColor(0xf0, 0xe4, 0x42, 90)); // a note: asymmetric
     }
-    if (role == Qt::ForegroundRole && r == c)
-        return QPalette().brush(QPalette::Disabled, QPalette::Text);
     return {};
 }
 

@@ -124,11 +124,15 @@ SlabCacheSnap cacheSnap(const mmsim::SlabState& s, int id) {
     // Slabs between two lists: only seen in the middle of a step (a
     // micro-step), say right after allocate_slab() made one and before it
     // becomes a CPU's slab. One lane, first (the slab the event is about),
-    // there only while it has some.
+    // there only while it has some. The nodes count every live slab
+    // (nr_slabs), so the slabs are searched only when the lists hold fewer.
+    std::uint64_t listed = 0;
+    for (const SlabLaneSnap& l : x.lanes)
+        if (l.kind == SlabLaneSnap::Slabs) listed += l.count;
     SlabLaneSnap transit;
     transit.list = SlabList::None;
     transit.nid = -1;
-    for (std::uint32_t i = 0; i < c.slabs.size(); ++i) {
+    for (std::uint32_t i = 0; listed < x.num_slabs && i < c.slabs.size(); ++i) {
         const mmsim::Slab& sl = c.slabs[i];
         if (!sl.live || sl.list != SlabList::None) continue;
         ++transit.count;
